@@ -1,0 +1,60 @@
+"""The Python API: check and fix templates given as text or as files."""
+
+from __future__ import annotations
+
+from .document import Format
+from .engine import CheckResult, FixResult, check_document, document_from_text, fix_document, load
+from .errors import CfnfixError
+from .fileio import read_bytes, write_atomic
+from .settings import Settings
+
+
+def _settings(settings: Settings | None, unsafe_fixes: bool | None) -> Settings:
+    settings = settings or Settings()
+    if unsafe_fixes is not None:
+        settings = settings.model_copy(update={"unsafe_fixes": unsafe_fixes})
+    return settings
+
+
+def check_text(text: str, format: Format | None = None, settings: Settings | None = None) -> CheckResult:
+    try:
+        doc = document_from_text(text, format)
+    except CfnfixError as exc:
+        return CheckResult(None, format, error=exc.problem)
+    return check_document(doc, _settings(settings, None))
+
+
+def check_file(path: str, settings: Settings | None = None) -> CheckResult:
+    try:
+        doc = load(read_bytes(path), path)
+    except CfnfixError as exc:
+        return CheckResult(path, None, error=exc.problem.at(path))
+    return check_document(doc, _settings(settings, None), path)
+
+
+def fix_text(text: str, format: Format | None = None, unsafe_fixes: bool | None = None,
+             settings: Settings | None = None) -> FixResult:
+    """The fixed text, applied fixes, remaining findings, patch and diff; writes nothing."""
+    try:
+        doc = document_from_text(text, format)
+    except CfnfixError as exc:
+        return FixResult(None, format, text, text, error=exc.problem)
+    return fix_document(doc, _settings(settings, unsafe_fixes))
+
+
+def fix_file(path: str, write: bool = False, unsafe_fixes: bool | None = None,
+             settings: Settings | None = None) -> FixResult:
+    """Like fix_text for a file; with ``write=True`` the file is replaced atomically if it changed."""
+    try:
+        doc = load(read_bytes(path), path)
+    except CfnfixError as exc:
+        return FixResult(path, None, error=exc.problem.at(path))
+    result = fix_document(doc, _settings(settings, unsafe_fixes), path)
+    if write and result.error is None and result.changed:
+        try:
+            write_atomic(path, result.new_bytes)
+        except CfnfixError as exc:
+            from dataclasses import replace
+
+            return replace(result, error=exc.problem.at(path))
+    return result

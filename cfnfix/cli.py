@@ -1,0 +1,178 @@
+"""The command line: a thin layer over the engine and the reports."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, Sequence
+
+VERSION = "0.1.0"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cfnfix", description="Find and fix known failure classes "
+                                     "in AWS CloudFormation templates.")
+    parser.add_argument("--version", action="version", version=f"cfnfix {VERSION}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def selection(p: argparse.ArgumentParser) -> None:
+        p.add_argument("paths", nargs="+", metavar="PATH", help="template files or folders")
+        p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
+        p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+        p.add_argument("--config", metavar="FILE", help="use this configuration file only")
+        p.add_argument("--jobs", "-j", type=int, default=0, help="processes (default: one per core)")
+
+    check = sub.add_parser("check", help="report findings")
+    selection(check)
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--report-unused-suppressions", action="store_true")
+
+    apply = sub.add_parser("apply", help="fix templates in place")
+    selection(apply)
+    apply.add_argument("--diff", action="store_true", help="print unified diffs, write nothing")
+    apply.add_argument("--patch", action="store_true", help="print the RFC 6902 patches, write nothing")
+    apply.add_argument("--unsafe-fixes", action="store_true", default=None, help="apply unsafe fixes too")
+
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rule = sub.add_parser("rule", help="show one rule's documentation")
+    rule.add_argument("rule", metavar="CODE|NAME")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "rule":
+            return _rule(args)
+        return _run(args)
+    except BrokenPipeError:
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _split(codes: str | None) -> tuple[str, ...]:
+    return tuple(c.strip() for c in codes.split(",") if c.strip()) if codes else ()
+
+
+def _error(message: str) -> None:
+    print(f"cfnfix: error: {message}", file=sys.stderr)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from .rules import all_rules
+
+    rules = all_rules()
+    if args.format == "json":
+        print(json.dumps([r.metadata() for r in rules], indent=2))
+        return 0
+    for r in rules:
+        print(f"{r.code}  {r.name:<34} {r.severity:<8} {r.summary}")
+    return 0
+
+
+def _rule(args: argparse.Namespace) -> int:
+    from .rules import find_rule
+
+    rule = find_rule(args.rule)
+    if rule is None:
+        _error(f"no rule {args.rule!r}; `cfnfix rules` lists them")
+        return 2
+    print(f"# {rule.name} ({rule.code})\n\nSeverity: {rule.severity}. Fix: {rule.fix_title}.\n\n{rule.doc()}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import runner
+    from .errors import CfnfixError
+
+    overrides: dict[str, Any] = {}
+    if args.select:
+        overrides["select"] = _split(args.select)
+    if args.ignore:
+        overrides["ignore"] = _split(args.ignore)
+    if getattr(args, "unsafe_fixes", None):
+        overrides["unsafe_fixes"] = True
+    mode = "check"
+    if args.command == "apply":
+        mode = "diff" if args.diff else "patch" if args.patch else "apply"
+    try:
+        results, problems = runner.run(args.paths, mode, overrides, args.config,
+                                       jobs=args.jobs or os.cpu_count() or 1,
+                                       unused_suppressions=getattr(args, "report_unused_suppressions", False))
+    except CfnfixError as exc:
+        _error(str(exc.problem))
+        return 2
+    for problem in problems:
+        _error(str(problem))
+    errors = [r for r in results if r.error]
+    for r in errors:
+        _error(str(r.error))
+    status = 2 if problems or errors else 0
+    if mode == "check":
+        out = _check_report(args.format, results)
+        if args.output:
+            from .fileio import write_atomic
+
+            write_atomic(args.output, out.encode("utf-8"))
+        else:
+            sys.stdout.write(out)
+        if any(r.findings for r in results):
+            status = max(status, 1)
+        return status
+    return max(status, _apply_report(mode, results))
+
+
+def _check_report(fmt: str, results: list) -> str:
+    from . import report
+
+    checks = [r.check for r in results]
+    if fmt == "json":
+        return report.to_json(checks)
+    if fmt == "github":
+        return report.github(checks)
+    if fmt == "sarif":
+        fixed = {r.path: (r.fix.original, r.fix.text) for r in results if r.fix and r.fix.changed}
+        return report.sarif(checks, fixed)
+    return report.text(checks)
+
+
+def _apply_report(mode: str, results: list) -> int:
+    status = 0
+    fixes = [r.fix for r in results if r.fix is not None and r.fix.error is None]
+    if mode == "patch":
+        files = [{"path": f.path, "patch": list(f.patch)} for f in fixes if f.patch]
+        sys.stdout.write(json.dumps({"files": files}, indent=2) + "\n")
+        return 1 if files else 0
+    if mode == "diff":
+        for f in fixes:
+            if f.changed:
+                sys.stdout.write(f.diff)
+        return 1 if any(f.changed for f in fixes) else 0
+    applied = sum(len(f.applied) for f in fixes)
+    changed = sum(1 for f in fixes if f.changed)
+    remaining = [(f.path, x) for f in fixes for x in f.remaining]
+    for path, x in remaining:
+        mark = " [~]" if x.fix and x.fix.safety == "unsafe" else ""
+        print(f"{path}:{x.line or 1}:{x.column or 1}: {x.code}{mark} {x.message}")
+    line = f"Fixed {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)}"
+    if remaining:
+        unsafe = sum(1 for _, x in remaining if x.fix and x.fix.safety == "unsafe")
+        line += f"; {len(remaining)} remain" + (f" ({unsafe} fixable with --unsafe-fixes)" if unsafe else "")
+        status = 1
+    print(line + ".")
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

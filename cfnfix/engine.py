@@ -1,0 +1,217 @@
+"""check: parse, build, detect, drop suppressed. apply: passes of fix, write, re-parse, verify."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from . import pointer as jp
+from .document import Document, Format, parse_bytes, parse_text
+from .errors import CfnfixError, ParseError, Problem
+from .rule import Finding, Fix, Rule
+from .settings import DEFAULT, Settings
+from .template import Template
+from .writer import write
+
+MAX_PASSES = 10
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    path: str | None
+    format: Format | None
+    findings: tuple[Finding, ...] = ()
+    suppressed: int = 0
+    error: Problem | None = None
+    skipped: bool = False  # a file found in a folder that is not a template
+
+    @property
+    def fixable(self) -> int:
+        return sum(1 for f in self.findings if f.fix is not None and f.fix.safety != "display-only")
+
+
+@dataclass(frozen=True)
+class FixResult:
+    path: str | None
+    format: Format | None
+    original: str = ""
+    text: str = ""
+    applied: tuple[Finding, ...] = ()
+    remaining: tuple[Finding, ...] = ()
+    patch: tuple[dict[str, Any], ...] = ()
+    suppressed: int = 0
+    error: Problem | None = None
+    skipped: bool = False
+    new_bytes: bytes = field(default=b"", repr=False)
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+    @property
+    def diff(self) -> str:
+        name = self.path or "template"
+        return "".join(difflib.unified_diff(
+            self.original.splitlines(keepends=True), self.text.splitlines(keepends=True),
+            f"a/{name}", f"b/{name}"))
+
+
+def is_template(data: Any) -> bool:
+    return isinstance(data, dict) and ("Resources" in data or "AWSTemplateFormatVersion" in data)
+
+
+def not_a_template() -> ParseError:
+    return ParseError(Problem("not a CloudFormation template (no Resources or AWSTemplateFormatVersion)", None, 1, 1))
+
+
+# -- detection --------------------------------------------------------------------------------
+
+
+def _suppressions(template: Template) -> list[tuple[str, str | None]]:
+    """(code, resource or None) pairs from ``Metadata: {cfnfix: {ignore: [...]}}``."""
+    found: list[tuple[str, str | None]] = []
+    places: list[tuple[str | None, Any]] = [(None, template.metadata)]
+    places += [(name, r.metadata) for name, r in template.resources.items()]
+    for resource, metadata in places:
+        entries = metadata.get("cfnfix", {}).get("ignore", []) if isinstance(metadata.get("cfnfix"), dict) else []
+        where = f"/Resources/{resource}/Metadata" if resource else "/Metadata"
+        if not isinstance(entries, list):
+            raise ParseError(Problem(f"{where}/cfnfix/ignore must be a list of {{code, reason}}"))
+        for entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
+                raise ParseError(Problem(f"{where}/cfnfix/ignore: each entry needs a code and a reason, "
+                                         f"got {entry!r}"))
+            if not str(entry.get("reason") or "").strip():
+                raise ParseError(Problem(f"{where}/cfnfix/ignore: suppressing {entry['code']} needs a reason"))
+            found.append((entry["code"].upper(), resource))
+    return found
+
+
+def _suppressed(finding: Finding, suppressions: list[tuple[str, str | None]]) -> bool:
+    return any(finding.code.startswith(code) and (resource is None or resource == finding.resource)
+               for code, resource in suppressions)
+
+
+def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None = None,
+           positions: bool = True) -> tuple[list[Finding], int]:
+    """Findings (each with its fix, if any) and how many were suppressed."""
+    template = Template.from_data(doc.data)
+    suppressions = _suppressions(template)
+    findings: list[Finding] = []
+    suppressed = 0
+    for rule in rules if rules is not None else settings.rule_instances():
+        for finding in rule.detect(template):
+            if _suppressed(finding, suppressions):
+                suppressed += 1
+                continue
+            findings.append(finding.with_fix(rule.fix(finding, template)))
+    findings.sort(key=lambda f: (f.code, f.pointer))
+    if positions and findings:
+        findings = [_positioned(doc, f) for f in findings]
+    return findings, suppressed
+
+
+def _positioned(doc: Document, finding: Finding) -> Finding:
+    chain = doc.sourcemap.locate(jp.split(finding.pointer))
+    node = next((n for n in reversed(chain) if n is not None), None)
+    if node is None:
+        return finding
+    line, column = doc.sourcemap.line_col(node.start)
+    end_line, end_column = doc.sourcemap.line_col(node.end)
+    return replace(finding, line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+def check_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> CheckResult:
+    try:
+        findings, suppressed = detect(doc, settings)
+    except ParseError as exc:
+        return CheckResult(path, doc.format, error=exc.problem.at(path) if path else exc.problem)
+    return CheckResult(path, doc.format, tuple(findings), suppressed)
+
+
+# -- fixing -----------------------------------------------------------------------------------
+
+
+def _allowed(fix: Fix | None, settings: Settings) -> bool:
+    if fix is None or fix.safety == "display-only":
+        return False
+    return fix.safety == "safe" or settings.unsafe_fixes
+
+
+def _select(findings: list[Finding], settings: Settings) -> list[Finding]:
+    """Fixes that touch disjoint paths, in order of code then pointer; the rest wait a pass."""
+    chosen: list[Finding] = []
+    taken: list[tuple[str, ...]] = []
+    for finding in findings:
+        if not _allowed(finding.fix, settings):
+            continue
+        assert finding.fix is not None
+        paths = finding.fix.paths()
+        if any(jp.is_prefix(a, b) or jp.is_prefix(b, a) for a in paths for b in taken):
+            continue
+        chosen.append(finding)
+        taken.extend(paths)
+    return chosen
+
+
+def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> FixResult:
+    original = doc
+    rules = settings.rule_instances()
+    applied: list[Finding] = []
+    patch: list[dict[str, Any]] = []
+    try:
+        for _ in range(MAX_PASSES):
+            findings, suppressed = detect(doc, settings, rules, positions=False)
+            chosen = _select(findings, settings)
+            if not chosen:
+                break
+            ops = [dict(op) for finding in chosen for op in finding.fix.patch]  # type: ignore[union-attr]
+            doc = write(doc, ops, original.style)
+            applied.extend(chosen)
+            patch.extend(ops)
+        else:
+            pending = sorted({f.code for f in _select(detect(doc, settings, rules, positions=False)[0], settings)})
+            if pending:
+                raise CfnfixError(Problem(f"fixes did not converge in {MAX_PASSES} passes: {', '.join(pending)}"))
+        remaining, suppressed = detect(doc, settings, rules)
+    except CfnfixError as exc:
+        problem = exc.problem.at(path) if path else exc.problem
+        return FixResult(path, original.format, original.text, original.text, error=problem)
+    return FixResult(path, original.format, original.text, doc.text, tuple(applied), tuple(remaining),
+                     tuple(patch), suppressed, new_bytes=doc.to_bytes())
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def load(raw: bytes, name: str | None = None, named: bool = True) -> Document:
+    """A template document, or ParseError; a file met in a folder that is not a template raises
+    ``NotATemplate`` so callers can skip it quietly."""
+    try:
+        doc = parse_bytes(raw, name)
+    except ParseError:
+        if not named and not _looks_like_template(raw):
+            raise NotATemplate() from None
+        raise
+    if not is_template(doc.data):
+        if not named:
+            raise NotATemplate()
+        raise not_a_template()
+    return doc
+
+
+def _looks_like_template(raw: bytes) -> bool:
+    head = raw[:65536]
+    return b"AWSTemplateFormatVersion" in head or b"Resources" in head
+
+
+class NotATemplate(Exception):
+    """A file found in a folder that is not a CloudFormation template: skipped, not an error."""
+
+
+def document_from_text(text: str, format: Format | None = None) -> Document:
+    doc = parse_text(text, format)
+    if not is_template(doc.data):
+        raise not_a_template()
+    return doc

@@ -1,0 +1,151 @@
+"""JSON to plain data (fast, with json), and to a SourceMap tree (a small scanner, on demand)."""
+
+from __future__ import annotations
+
+import json
+import re
+from json.decoder import scanstring
+from typing import Any
+
+from .errors import ParseError, parse_error
+from .source import MAP, SCALAR, SEQ, Key, Node
+
+MAX_DEPTH = 1000
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Duplicate()
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def load(text: str) -> Any:
+    """Plain data; ParseError with line and column if the text is not one JSON value."""
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise parse_error(exc.msg, exc.lineno, exc.colno) from None
+    except (_Duplicate, RecursionError, ValueError):
+        pass
+    # The scanner knows positions: it finds the duplicate, the depth or the constant.
+    tree(text)
+    raise parse_error("invalid JSON")  # pragma: no cover - the scanner raised above
+
+
+def tree(text: str) -> Node:
+    scanner = _Scanner(text)
+    root = scanner.value(scanner.skip(0), 0)
+    end = scanner.skip(root.end)
+    if end != len(text):
+        scanner.fail("extra data after the JSON value", end)
+    return root
+
+
+class _Scanner:
+    def __init__(self, text: str):
+        self.text = text
+
+    def fail(self, message: str, offset: int) -> None:
+        line = self.text.count("\n", 0, offset) + 1
+        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        raise ParseError(parse_error(message, line, column).problem)
+
+    def skip(self, i: int) -> int:
+        return _WS.match(self.text, i).end()  # type: ignore[union-attr]
+
+    def value(self, i: int, depth: int) -> Node:
+        text = self.text
+        if i >= len(text):
+            self.fail("expecting a value", i)
+        char = text[i]
+        if char == "{":
+            return self.object(i, depth)
+        if char == "[":
+            return self.array(i, depth)
+        if char == '"':
+            end = self.string(i)[1]
+            return Node(SCALAR, i, end, style='"')
+        match = _NUMBER.match(text, i)
+        if match:
+            return Node(SCALAR, i, match.end())
+        for literal in _LITERALS:
+            if text.startswith(literal, i):
+                return Node(SCALAR, i, i + len(literal))
+        self.fail("expecting a value", i)
+        raise AssertionError  # unreachable
+
+    def string(self, i: int) -> tuple[str, int]:
+        try:
+            return scanstring(self.text, i + 1, True)
+        except json.JSONDecodeError as exc:
+            self.fail(exc.msg, exc.pos)
+            raise AssertionError from None  # unreachable
+
+    def nested(self, i: int, depth: int) -> None:
+        if depth >= MAX_DEPTH:
+            self.fail(f"nesting deeper than {MAX_DEPTH} levels", i)
+
+    def object(self, start: int, depth: int) -> Node:
+        self.nested(start, depth)
+        node = Node(MAP, start, start, flow=True)
+        seen: set[str] = set()
+        text = self.text
+        i = self.skip(start + 1)
+        if text.startswith("}", i):
+            node.end = i + 1
+            return node
+        while True:
+            if not text.startswith('"', i):
+                self.fail("expecting a property name enclosed in double quotes", i)
+            key_start = i
+            name, key_end = self.string(i)
+            if name in seen:
+                self.fail(f"duplicate key {name!r}", i)
+            seen.add(name)
+            i = self.skip(key_end)
+            if not text.startswith(":", i):
+                self.fail("expecting ':' delimiter", i)
+            child = self.value(self.skip(i + 1), depth + 1)
+            node.keys.append(Key(name, key_start, key_end))
+            node.children.append(child)
+            i = self.skip(child.end)
+            if text.startswith(",", i):
+                i = self.skip(i + 1)
+                continue
+            if text.startswith("}", i):
+                node.end = i + 1
+                return node
+            self.fail("expecting ',' delimiter", i)
+
+    def array(self, start: int, depth: int) -> Node:
+        self.nested(start, depth)
+        node = Node(SEQ, start, start, flow=True)
+        text = self.text
+        i = self.skip(start + 1)
+        if text.startswith("]", i):
+            node.end = i + 1
+            return node
+        while True:
+            child = self.value(i, depth + 1)
+            node.children.append(child)
+            i = self.skip(child.end)
+            if text.startswith(",", i):
+                i = self.skip(i + 1)
+                continue
+            if text.startswith("]", i):
+                node.end = i + 1
+                return node
+            self.fail("expecting ',' delimiter", i)

@@ -1,0 +1,44 @@
+"""JSON Pointer (RFC 6901) helpers on plain tuples of path parts."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+Part = str | int
+
+
+def escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(part: str) -> str:
+    return part.replace("~1", "/").replace("~0", "~")
+
+
+def join(parts: Iterable[Part]) -> str:
+    return "".join("/" + escape(str(p)) for p in parts)
+
+
+def split(pointer: str) -> tuple[str, ...]:
+    if pointer == "":
+        return ()
+    if not pointer.startswith("/"):
+        raise ValueError(f"JSON pointer must start with '/': {pointer!r}")
+    return tuple(unescape(p) for p in pointer[1:].split("/"))
+
+
+def is_prefix(prefix: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    return path[: len(prefix)] == prefix
+
+
+def resolve(data: Any, parts: Iterable[str]) -> Any:
+    """The value at ``parts`` in ``data``; KeyError/IndexError when absent."""
+    node = data
+    for part in parts:
+        if isinstance(node, list):
+            node = node[int(part)]
+        elif isinstance(node, dict):
+            node = node[part]
+        else:
+            raise KeyError(part)
+    return node

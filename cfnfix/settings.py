@@ -1,0 +1,37 @@
+"""One settings object: which rules run, which fixes apply, and each rule's options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .rule import Rule
+from .rules import all_rules
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    unsafe_fixes: bool = Field(False, alias="unsafe-fixes")
+    exclude: tuple[str, ...] = ()
+    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _upper(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(code.strip().upper() for code in codes if code.strip())
+
+    def enabled(self, code: str) -> bool:
+        if self.select and not any(code.startswith(prefix) for prefix in self.select):
+            return False
+        return not any(code.startswith(prefix) for prefix in self.ignore)
+
+    def rule_instances(self) -> list[Rule]:
+        return [rule(self.rules.get(rule.code) or self.rules.get(rule.name)) for rule in all_rules()
+                if self.enabled(rule.code)]
+
+
+DEFAULT = Settings()

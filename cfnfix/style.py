@@ -1,0 +1,151 @@
+"""How a file writes things (indents, quotes, intrinsic forms), measured from the file itself."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .source import MAP, SCALAR, SEQ, TAG, Node
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+@dataclass(frozen=True)
+class Style:
+    indent: str = "  "          # one level of mapping indent (JSON: may be a tab)
+    seq_indent: int = 2         # YAML: columns from a key to the dashes of its block sequence
+    quote: str = "'"            # YAML: the quote the file uses most
+    quote_all: bool = False     # YAML: strings are quoted even where plain would do
+    short_form: bool = True     # YAML: !Ref rather than Ref:
+    getatt_dotted: bool = True  # YAML: !GetAtt A.B rather than !GetAtt [A, B]
+    key_sep: str = ": "         # JSON
+    item_sep: str = ", "        # JSON, inside one-line arrays and objects
+    inline_scalar_lists: bool = True  # JSON: ["a", "b"] on one line
+    inline_intrinsics: bool = True    # JSON: {"Ref": "X"} on one line
+    ascii: bool = False         # JSON: non-ASCII written as \\u escapes
+    newline: str = "\n"
+    blank_between_resources: bool = False
+
+
+def column(text: str, offset: int) -> int:
+    return offset - (text.rfind("\n", 0, offset) + 1)
+
+
+def measure(doc: "Document") -> Style:
+    if doc.format == "json":
+        return _measure_json(doc)
+    return _measure_yaml(doc)
+
+
+def _mode(counter: Counter, default):
+    return counter.most_common(1)[0][0] if counter else default
+
+
+def _blank_between(text: str, node: Node | None) -> bool:
+    if node is None or node.kind != MAP or node.flow or len(node.keys) < 2:
+        return False
+    gaps = [text[node.children[i].end:node.keys[i + 1].start] for i in range(len(node.keys) - 1)]
+    blank = sum(1 for gap in gaps if "\n\n" in gap.replace("\r", "").replace(" ", "").replace("\t", ""))
+    return blank * 2 > len(gaps)
+
+
+def _measure_yaml(doc: "Document") -> Style:
+    text = doc.text
+    smap = doc.sourcemap
+    indents: Counter[int] = Counter()
+    seq_indents: Counter[int] = Counter()
+    quotes: Counter[str] = Counter()
+    plain_strings = quoted_strings = 0
+    short = long = dotted = listed = 0
+    for _, node in smap.walk():
+        if node.kind == TAG:
+            short += 1
+            if node.tag == "!GetAtt":
+                if node.children[0].kind == SCALAR:
+                    dotted += 1
+                else:
+                    listed += 1
+            continue
+        if node.kind != MAP or node.flow:
+            continue
+        key_col = column(text, node.keys[0].start) if node.keys else 0
+        for key, child in zip(node.keys, node.children):
+            if key.name == "Ref" or key.name.startswith("Fn::"):
+                long += 1
+            target = child.children[0] if child.kind == TAG else child
+            if target.kind == MAP and not target.flow and target.keys:
+                indents[column(text, target.keys[0].start) - key_col] += 1
+            elif target.kind == SEQ and not target.flow and target.children and child.kind != TAG:
+                dash = text.rfind("-", 0, target.children[0].start)
+                seq_indents[column(text, dash) - key_col] += 1
+            elif child.kind == SCALAR and child.style in ("'", '"', ""):
+                if child.style:
+                    quotes[child.style] += 1
+                    quoted_strings += 1
+                elif not _looks_typed(text[child.start:child.end]):
+                    plain_strings += 1
+    indent = _mode(Counter({k: v for k, v in indents.items() if k > 0}), 2)
+    resources = smap.node(("Resources",))
+    return Style(
+        indent=" " * indent,
+        seq_indent=_mode(seq_indents, indent),
+        quote=_mode(quotes, "'"),
+        quote_all=quoted_strings > 2 * plain_strings and quoted_strings >= 3,
+        short_form=short >= long if (short or long) else False,
+        getatt_dotted=dotted >= listed,
+        newline=doc.newline,
+        blank_between_resources=_blank_between(text, resources),
+    )
+
+
+def _looks_typed(token: str) -> bool:
+    return token in ("true", "false", "null", "~") or token.replace(".", "", 1).lstrip("-").isdigit()
+
+
+def _measure_json(doc: "Document") -> Style:
+    text = doc.text
+    smap = doc.sourcemap
+    root = smap.root
+    indent = "  "
+    key_sep = ": "
+    if root.kind == MAP and root.keys:
+        first = root.keys[0].start
+        line_start = text.rfind("\n", 0, first) + 1
+        if line_start > 0:
+            lead = text[line_start:first]
+            root_lead_start = text.rfind("\n", 0, root.start) + 1
+            root_lead = text[root_lead_start:root.start]
+            if lead.startswith(root_lead) and len(lead) > len(root_lead):
+                indent = lead[len(root_lead):]
+        between = text[root.keys[0].end:root.children[0].start]
+        key_sep = between.replace("\r", "").replace("\n", "") or ":"
+    inline_lists = multi_lists = inline_fn = multi_fn = 0
+    item_seps: Counter[str] = Counter()
+    for _, node in smap.walk():
+        if node.kind == SEQ and node.children and all(c.kind == SCALAR for c in node.children):
+            if "\n" in text[node.start:node.end]:
+                multi_lists += 1
+            else:
+                inline_lists += 1
+                if len(node.children) > 1:
+                    gap = text[node.children[0].end:node.children[1].start]
+                    item_seps[gap] += 1
+        elif node.kind == MAP and len(node.keys) == 1 and (
+                node.keys[0].name == "Ref" or node.keys[0].name.startswith("Fn::")):
+            if "\n" in text[node.start:node.end]:
+                multi_fn += 1
+            else:
+                inline_fn += 1
+    resources = smap.node(("Resources",))
+    return Style(
+        indent=indent,
+        key_sep=key_sep if key_sep.strip() == ":" else ": ",
+        item_sep=_mode(item_seps, ", ") if _mode(item_seps, ", ").strip() == "," else ", ",
+        inline_scalar_lists=inline_lists >= multi_lists,
+        inline_intrinsics=inline_fn >= multi_fn,
+        ascii="\\u" in text and not any(ord(c) > 127 for c in text),
+        newline=doc.newline,
+        blank_between_resources=_blank_between(text, resources),
+    )

@@ -1,0 +1,260 @@
+"""The typed view of a template (pydantic), built from long-form data, and its reference graph."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PSEUDO_PARAMETERS = frozenset({
+    "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
+    "AWS::StackId", "AWS::StackName", "AWS::URLSuffix",
+})
+_SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+
+class Parameter(_Frozen):
+    name: str
+    type: str = "String"
+    default: Any = None
+    has_default: bool = False
+    no_echo: bool = False
+    allowed_values: tuple[Any, ...] = ()
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+
+class Resource(_Frozen):
+    name: str
+    type: str
+    properties: dict[str, Any] = Field(default_factory=dict)
+    condition: str | None = None
+    depends_on: tuple[str, ...] = ()
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def pointer(self) -> str:
+        from .pointer import join
+
+        return join(("Resources", self.name))
+
+
+class Output(_Frozen):
+    name: str
+    value: Any = None
+    condition: str | None = None
+    export: Any = None
+
+
+class Reference(_Frozen):
+    """One edge of the graph: ``source`` refers to ``target`` by ``kind`` (Ref, GetAtt, Sub, ...)."""
+
+    source: str
+    target: str
+    kind: str
+    attribute: str | None = None
+
+
+class Template(_Frozen):
+    """What rules read. Entries with the wrong shape are left out rather than guessed at."""
+
+    data: dict[str, Any]
+    format_version: str | None = None
+    description: str | None = None
+    transform: tuple[str, ...] = ()
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    mappings: dict[str, Any] = Field(default_factory=dict)
+    conditions: dict[str, Any] = Field(default_factory=dict)
+    resources: dict[str, Resource] = Field(default_factory=dict)
+    outputs: dict[str, Output] = Field(default_factory=dict)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: Any) -> "Template":
+        if not isinstance(data, dict):
+            data = {}
+        return cls.model_construct(
+            data=data,
+            format_version=_str_or_none(data.get("AWSTemplateFormatVersion")),
+            description=_str_or_none(data.get("Description")),
+            transform=_transforms(data.get("Transform")),
+            parameters={k: _parameter(k, v) for k, v in _dict(data.get("Parameters")).items() if isinstance(v, dict)},
+            mappings=_dict(data.get("Mappings")),
+            conditions=_dict(data.get("Conditions")),
+            resources={k: r for k, v in _dict(data.get("Resources")).items() if (r := _resource(k, v))},
+            outputs={k: _output(k, v) for k, v in _dict(data.get("Outputs")).items() if isinstance(v, dict)},
+            metadata=_dict(data.get("Metadata")),
+        )
+
+    # -- queries rules need ----------------------------------------------------------------
+
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources.values() if r.type in types]
+
+    @cached_property
+    def graph(self) -> "Graph":
+        return Graph(self)
+
+    def unused_name(self, wanted: str, section: str = "Resources") -> str:
+        """``wanted``, or ``wanted2``, ``wanted3``... whichever the section does not have yet."""
+        taken = _dict(self.data.get(section))
+        taken_all = set(taken) | (set(self.resources) | set(self.parameters) if section != "Outputs" else set())
+        if wanted not in taken_all:
+            return wanted
+        n = 2
+        while f"{wanted}{n}" in taken_all:
+            n += 1
+        return f"{wanted}{n}"
+
+    def has_iam_resources(self) -> bool:
+        return any(r.type.startswith("AWS::IAM::") for r in self.resources.values())
+
+    def skipped(self) -> bool:
+        """A SAM or macro template: rules may still read it, but skip what they cannot model."""
+        return bool(self.transform)
+
+
+class Graph:
+    """References between template entries: Ref, GetAtt, Sub variables, DependsOn, Condition."""
+
+    def __init__(self, template: Template):
+        self.template = template
+        self.edges: list[Reference] = []
+        for name, resource in template.resources.items():
+            for target, kind, attribute in references(resource.raw):
+                self.edges.append(Reference.model_construct(source=name, target=target, kind=kind, attribute=attribute))
+            for dep in resource.depends_on:
+                self.edges.append(Reference.model_construct(source=name, target=dep, kind="DependsOn", attribute=None))
+            if resource.condition:
+                self.edges.append(Reference.model_construct(source=name, target=resource.condition,
+                                                            kind="Condition", attribute=None))
+        self._by_source: dict[str, list[Reference]] = {}
+        self._by_target: dict[str, list[Reference]] = {}
+        for edge in self.edges:
+            self._by_source.setdefault(edge.source, []).append(edge)
+            self._by_target.setdefault(edge.target, []).append(edge)
+
+    def refers_to(self, source: str) -> list[Reference]:
+        return self._by_source.get(source, [])
+
+    def referrers(self, target: str) -> list[Reference]:
+        return self._by_target.get(target, [])
+
+    def resource_target(self, value: Any, *types: str) -> str | None:
+        """The logical ID a value names by Ref or GetAtt when it is a resource (of ``types``)."""
+        for name in value_targets(value):
+            resource = self.template.resources.get(name)
+            if resource is not None and (not types or resource.type in types):
+                return name
+        return None
+
+
+def value_targets(value: Any) -> list[str]:
+    """Resource or parameter names a property value can evaluate to: Ref, GetAtt, and Fn::If branches."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, inner), = value.items()
+        if key == "Ref" and isinstance(inner, str):
+            return [inner]
+        if key == "Fn::GetAtt":
+            if isinstance(inner, list) and inner and isinstance(inner[0], str):
+                return [inner[0]]
+            if isinstance(inner, str):
+                return [inner.split(".")[0]]
+        if key == "Fn::If" and isinstance(inner, list) and len(inner) == 3:
+            return value_targets(inner[1]) + value_targets(inner[2])
+    return []
+
+
+def references(value: Any) -> Iterator[tuple[str, str, str | None]]:
+    """(target, kind, attribute) for every Ref, GetAtt and Sub variable inside ``value``."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if not isinstance(item, dict):
+            continue
+        if len(item) == 1:
+            (key, inner), = item.items()
+            if key == "Ref" and isinstance(inner, str):
+                if inner not in PSEUDO_PARAMETERS:
+                    yield inner, "Ref", None
+                continue
+            if key == "Fn::GetAtt":
+                parts = inner.split(".", 1) if isinstance(inner, str) else inner
+                if isinstance(parts, list) and parts and isinstance(parts[0], str):
+                    attribute = parts[1] if len(parts) > 1 and isinstance(parts[1], str) else None
+                    yield parts[0], "GetAtt", attribute
+                continue
+            if key == "Fn::Sub":
+                string, variables = (inner[0], inner[1]) if isinstance(inner, list) and len(inner) == 2 else (inner, {})
+                local = set(variables) if isinstance(variables, dict) else set()
+                if isinstance(string, str):
+                    for match in _SUB_VARIABLE.finditer(string):
+                        name, _, attribute = match.group(1).strip().partition(".")
+                        if name not in local and name not in PSEUDO_PARAMETERS:
+                            yield name, "Sub", attribute or None
+                if isinstance(variables, dict):
+                    stack.extend(variables.values())
+                continue
+        stack.extend(item.values())
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _transforms(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v if isinstance(v, str) else "macro" for v in value)
+    if isinstance(value, dict):
+        return ("macro",)
+    return ()
+
+
+def _parameter(name: str, raw: dict[str, Any]) -> Parameter:
+    no_echo = raw.get("NoEcho")
+    allowed = raw.get("AllowedValues")
+    return Parameter.model_construct(
+        name=name, type=str(raw.get("Type", "String")), default=raw.get("Default"),
+        has_default="Default" in raw, no_echo=no_echo is True or str(no_echo).lower() == "true",
+        allowed_values=tuple(allowed) if isinstance(allowed, list) else (), raw=raw,
+    )
+
+
+def _resource(name: str, raw: Any) -> Resource | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("Type"), str):
+        return None
+    depends = raw.get("DependsOn")
+    if isinstance(depends, str):
+        depends_on: tuple[str, ...] = (depends,)
+    elif isinstance(depends, list):
+        depends_on = tuple(d for d in depends if isinstance(d, str))
+    else:
+        depends_on = ()
+    condition = raw.get("Condition")
+    return Resource.model_construct(
+        name=name, type=raw["Type"], properties=_dict(raw.get("Properties")),
+        condition=condition if isinstance(condition, str) else None,
+        depends_on=depends_on, metadata=_dict(raw.get("Metadata")), raw=raw,
+    )
+
+
+def _output(name: str, raw: dict[str, Any]) -> Output:
+    condition = raw.get("Condition")
+    return Output.model_construct(name=name, value=raw.get("Value"),
+                                  condition=condition if isinstance(condition, str) else None,
+                                  export=raw.get("Export"))

@@ -1,0 +1,380 @@
+"""RFC 6902 operations turned into minimal text edits of a template's own text, then verified."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import jsonpatch
+import jsonpointer
+
+from . import pointer as jp
+from .document import Document, parse_text
+from .errors import CfnfixError, Problem, WriteError
+from .render import JsonRenderer, YamlRenderer
+from .source import MAP, SEQ, TAG, Node
+from .style import Style, _blank_between, column
+
+SECTION_ORDER = ("AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules",
+                 "Mappings", "Conditions", "Transform", "Resources", "Outputs")
+
+
+def _fail(message: str) -> WriteError:
+    return WriteError(Problem(message))
+
+
+@dataclass
+class Edit:
+    start: int
+    end: int
+    text: str
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality that tells ``True`` from ``1`` and ``1`` from ``1.0``."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def apply_data(data: Any, ops: list[dict]) -> Any:
+    """The data after ``ops`` (a deep copy; ``data`` is not touched)."""
+    try:
+        return jsonpatch.apply_patch(copy.deepcopy(data), ops, in_place=True)
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
+        raise _fail(f"patch does not apply: {exc}") from None
+
+
+def write(doc: Document, ops: list[dict], style: Style | None = None) -> Document:
+    """The document with ``ops`` applied as text edits; WriteError unless the result is exact."""
+    style = style or doc.style
+    expected = copy.deepcopy(doc.data)
+    current = doc
+    pending: list[Edit] = []
+    touched: list[tuple[tuple[str, ...], bool]] = []
+    for op in _expand(ops, doc.data):
+        path = jp.split(op["path"])
+        if op["op"] == "test":
+            apply_data_in_place(expected, [op])
+            continue
+        parent_is_list = isinstance(_get(expected, path[:-1]), list) if path else False
+        if op["op"] == "add" and parent_is_list and path[-1] == "-":
+            path = path[:-1] + (str(len(_get(expected, path[:-1]))),)
+            op = {**op, "path": jp.join(path)}
+        apply_data_in_place(expected, [op])
+        if any(_overlaps(path, parent_is_list, seen, seen_list) for seen, seen_list in touched):
+            current = _flush(current, pending)
+            pending, touched = [], []
+        planner = _Planner(current, style)
+        edit, edited = planner.plan(op, path, expected)
+        pending.append(edit)
+        touched.append((edited, parent_is_list or edited != path))
+    current = _flush(current, pending)
+    if not same(current.data, expected):
+        raise _fail("the edited text does not read back as the patched data; nothing was written")
+    return current
+
+
+def apply_data_in_place(data: Any, ops: list[dict]) -> None:
+    try:
+        jsonpatch.apply_patch(data, ops, in_place=True)
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
+        raise _fail(f"patch does not apply: {exc}") from None
+
+
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    try:
+        return jp.resolve(data, path)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def _expand(ops: list[dict], data: Any) -> list[dict]:
+    """``move`` and ``copy`` as ``remove`` and ``add``, so the planner knows three verbs."""
+    result: list[dict] = []
+    state = copy.deepcopy(data)
+    for op in ops:
+        kind = op.get("op")
+        if kind in ("move", "copy"):
+            value = _get(state, jp.split(op["from"]))
+            steps = [{"op": "add", "path": op["path"], "value": copy.deepcopy(value)}]
+            if kind == "move":
+                steps.insert(0, {"op": "remove", "path": op["from"]})
+        elif kind in ("add", "remove", "replace", "test"):
+            steps = [op]
+        else:
+            raise _fail(f"unknown patch operation {kind!r}")
+        apply_data_in_place(state, [{k: v for k, v in s.items() if k != "position"} for s in steps])
+        result.extend(steps)
+    return result
+
+
+def _overlaps(path: tuple[str, ...], in_list: bool, seen: tuple[str, ...], seen_in_list: bool) -> bool:
+    if jp.is_prefix(path, seen) or jp.is_prefix(seen, path):
+        return True
+    # indices shift under earlier edits of the same sequence
+    return (in_list or seen_in_list) and jp.is_prefix(seen[:-1], path)
+
+
+def _flush(doc: Document, edits: list[Edit]) -> Document:
+    if not edits:
+        return doc
+    text = doc.text
+    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, i), reverse=True)
+    limit = len(text) + 1
+    for i in order:
+        edit = edits[i]
+        if edit.end > limit:
+            raise _fail("two edits overlap; nothing was written")
+        text = text[: edit.start] + edit.text + text[edit.end:]
+        limit = edit.start
+    try:
+        return parse_text(text, doc.format, bom=doc.bom)
+    except CfnfixError as exc:
+        raise _fail(f"an edit made the text unreadable ({exc.problem.message}); nothing was written") from None
+
+
+class _Planner:
+    """Plans one operation as one edit of the current text."""
+
+    def __init__(self, doc: Document, style: Style):
+        self.doc = doc
+        self.text = doc.text
+        self.smap = doc.sourcemap
+        self.style = style
+        self.json = doc.format == "json"
+        self.yaml = YamlRenderer(style)
+        self.jsonr = JsonRenderer(style)
+
+    # -- text helpers ----------------------------------------------------------------------
+
+    def line_start(self, i: int) -> int:
+        return self.text.rfind("\n", 0, i) + 1
+
+    def after_line(self, i: int) -> int:
+        if i > 0 and self.text[i - 1] == "\n":
+            return i
+        j = self.text.find("\n", i)
+        return len(self.text) if j < 0 else j + 1
+
+    def col(self, i: int) -> int:
+        return column(self.text, i)
+
+    def lead(self, i: int) -> str:
+        start = self.line_start(i)
+        j = start
+        while j < len(self.text) and self.text[j] in " \t":
+            j += 1
+        return self.text[start:j]
+
+    def above_comments(self, line_start: int, col: int) -> int:
+        """Move a line start up over the comment lines directly above it at the same indent."""
+        while line_start > 0:
+            prev = self.line_start(line_start - 1)
+            line = self.text[prev:line_start].rstrip("\r\n")
+            if line.lstrip().startswith("#") and len(line) - len(line.lstrip(" ")) == col:
+                line_start = prev
+            else:
+                break
+        return line_start
+
+    def edit(self, start: int, end: int, text: str) -> Edit:
+        if self.style.newline != "\n":
+            text = text.replace("\n", self.style.newline)
+        return Edit(start, end, text)
+
+    # -- planning --------------------------------------------------------------------------
+
+    def plan(self, op: dict, path: tuple[str, ...], expected: Any) -> tuple[Edit, tuple[str, ...]]:
+        if not path:
+            raise _fail("cfnfix does not replace a whole document")
+        chain = self.smap.locate(path)
+        for node in chain:
+            if node is not None and node.shared:
+                raise _fail(f"{op['path']} passes through a YAML anchor, alias or merge key; "
+                            "cfnfix does not edit there")
+        parent = chain[-2]
+        node = chain[-1]
+        kind = op["op"]
+        if parent is None or parent.kind == TAG or (kind != "add" and node is None):
+            return self.fallback(path, expected)
+        if kind == "replace" or (kind == "add" and parent.kind == MAP and node is not None):
+            edit = self.replace(path, parent, node, expected)
+        elif kind == "add":
+            edit = self.add(path, parent, _get(expected, path), op.get("position"))
+        else:
+            edit = self.remove(path, parent)
+        if edit is None:
+            return self.fallback(path, expected)
+        return edit, path
+
+    def fallback(self, path: tuple[str, ...], expected: Any) -> tuple[Edit, tuple[str, ...]]:
+        """Rewrite the nearest enclosing value that has text of its own."""
+        up = path[:-1]
+        while up:
+            chain = self.smap.locate(up)
+            node, parent = chain[-1], chain[-2]
+            if node is not None and parent is not None and parent.kind != TAG:
+                if any(n is not None and n.shared for n in chain):
+                    break
+                edit = self.replace(up, parent, node, expected)
+                if edit is not None:
+                    return edit, up
+            up = up[:-1]
+        raise _fail(f"cannot edit {jp.join(path)} in place")
+
+    def replace(self, path: tuple[str, ...], parent: Node, node: Node, expected: Any) -> Edit | None:
+        value = _get(expected, path)
+        if self.json:
+            return self.edit(node.start, node.end, self.jsonr.value(value, self.lead(node.start)))
+        if parent.flow:
+            return self.edit(node.start, node.end, self.yaml.flow(value))
+        if parent.kind == SEQ:
+            dash = self.text.rfind("-", 0, node.start)
+            return self.edit(node.start, node.end, self.yaml.item(value, self.col(dash)).lstrip(" "))
+        index = parent.key_index(path[-1])
+        key = parent.keys[index]
+        colon = self.text.find(":", key.end)
+        one_line = self.yaml.inline(value)
+        same_line = self.line_start(node.start) == self.line_start(key.start)
+        if one_line is not None and same_line and node.kind != TAG and node.style not in ("|", ">"):
+            return self.edit(node.start, node.end, one_line)
+        return self.edit(colon + 1, max(node.end, colon + 1), self.yaml.after_key(value, self.col(key.start)))
+
+    # -- add -------------------------------------------------------------------------------
+
+    def add(self, path: tuple[str, ...], parent: Node, value: Any, position: dict | None) -> Edit | None:
+        if parent.kind == MAP:
+            if not parent.keys:
+                return None
+            index = self._sibling(path, parent, position)
+            if self.json or parent.flow:
+                return self._add_flow_member(parent, path[-1], value, index)
+            return self._add_block_member(parent, path[-1], value, index)
+        if parent.kind != SEQ or not parent.children:
+            return None
+        at = int(path[-1])
+        if self.json or parent.flow:
+            return self._add_flow_item(parent, value, at)
+        return self._add_block_item(parent, value, at)
+
+    def _sibling(self, path: tuple[str, ...], parent: Node, position: dict | None) -> tuple[int, str]:
+        """(index of sibling, 'before' or 'after') for a new key; the last key when unsaid."""
+        if position:
+            for where in ("before", "after"):
+                if where in position:
+                    index = parent.key_index(jp.split(position[where])[-1])
+                    if index >= 0:
+                        return index, where
+        if len(path) == 1 and path[0] in SECTION_ORDER:
+            later = SECTION_ORDER[SECTION_ORDER.index(path[0]) + 1:]
+            for i, key in enumerate(parent.keys):
+                if key.name in later:
+                    return i, "before"
+        return len(parent.keys) - 1, "after"
+
+    def _add_block_member(self, parent: Node, name: str, value: Any, sibling: tuple[int, str]) -> Edit:
+        index, where = sibling
+        key_col = self.col(parent.keys[0].start)
+        entry = self.yaml.key(name) + ":" + self.yaml.after_key(value, key_col)
+        blank = _blank_between(self.text, parent)
+        if where == "before":
+            return self._insert_before(parent.keys[index].start, key_col, entry, blank)
+        return self._insert_after(max(parent.children[index].end, parent.keys[index].end), key_col, entry, blank)
+
+    def _add_block_item(self, parent: Node, value: Any, at: int) -> Edit:
+        first_dash = self.text.rfind("-", 0, parent.children[0].start)
+        dash_col = self.col(first_dash)
+        entry = "-" + self.yaml.item(value, dash_col)
+        if at < len(parent.children):
+            dash = self.text.rfind("-", 0, parent.children[at].start)
+            return self._insert_before(dash, dash_col, entry, False)
+        return self._insert_after(parent.children[-1].end, dash_col, entry, False)
+
+    def _insert_before(self, anchor: int, col: int, entry: str, blank: bool) -> Edit:
+        start = self.line_start(anchor)
+        if self.text[start:anchor].strip():
+            # the sibling shares its line (``- Key: v``): put the entry there and push it down
+            return self.edit(anchor, anchor, entry + "\n" + " " * col)
+        start = self.above_comments(start, col)
+        return self.edit(start, start, " " * col + entry + "\n" + ("\n" if blank else ""))
+
+    def _insert_after(self, end: int, col: int, entry: str, blank: bool) -> Edit:
+        point = self.after_line(end)
+        gap = "\n" if blank else ""
+        if point == len(self.text) and not self.text.endswith("\n"):
+            return self.edit(point, point, "\n" + gap + " " * col + entry)
+        return self.edit(point, point, gap + " " * col + entry + "\n")
+
+    def _multiline(self, parent: Node, first: int) -> bool:
+        return "\n" in self.text[parent.start:first]
+
+    def _add_flow_member(self, parent: Node, name: str, value: Any, sibling: tuple[int, str]) -> Edit:
+        index, where = sibling
+        first = parent.keys[0].start
+        multiline = self._multiline(parent, first)
+        pad = self.lead(first) if multiline else self.lead(parent.start)
+        if self.json:
+            member = self.jsonr.member(name, value, pad)
+        else:
+            member = self.yaml.key(name) + ": " + self.yaml.flow(value)
+        sep = "," + ("\n" + pad if multiline else (self.style.item_sep[1:] if self.json else " "))
+        if where == "before":
+            at = parent.keys[index].start
+            return self.edit(at, at, member + sep)
+        end = parent.children[index].end
+        return self.edit(end, end, sep + member)
+
+    def _add_flow_item(self, parent: Node, value: Any, at: int) -> Edit:
+        first = parent.children[0].start
+        multiline = self._multiline(parent, first)
+        pad = self.lead(first) if multiline else self.lead(parent.start)
+        item = self.jsonr.value(value, pad) if self.json else self.yaml.flow(value)
+        sep = "," + ("\n" + pad if multiline else (self.style.item_sep[1:] if self.json else " "))
+        if at < len(parent.children):
+            start = parent.children[at].start
+            return self.edit(start, start, item + sep)
+        end = parent.children[-1].end
+        return self.edit(end, end, sep + item)
+
+    # -- remove ----------------------------------------------------------------------------
+
+    def remove(self, path: tuple[str, ...], parent: Node) -> Edit | None:
+        count = len(parent.children)
+        if count < 2:
+            return None  # the parent becomes empty: rewrite it as {} or []
+        index = parent.key_index(path[-1]) if parent.kind == MAP else int(path[-1])
+        child = parent.children[index]
+        start = parent.keys[index].start if parent.kind == MAP else child.start
+        if self.json or parent.flow:
+            if index + 1 < count:
+                following = parent.keys[index + 1].start if parent.kind == MAP else parent.children[index + 1].start
+                return self.edit(start, following, "")
+            return self.edit(parent.children[index - 1].end, child.end, "")
+        if parent.kind == SEQ:
+            start = self.text.rfind("-", 0, child.start)
+        line = self.line_start(start)
+        if self.text[line:start].strip():
+            if index + 1 < count and parent.kind == MAP:
+                return self.edit(start, parent.keys[index + 1].start, "")
+            return None
+        line = self.above_comments(line, self.col(start))
+        end = max(child.end, parent.keys[index].end if parent.kind == MAP else child.end)
+        stop = self.after_line(end)
+        if stop == len(self.text) and not self.text.endswith("\n"):
+            line = max(0, line - 1)
+            if line > 0 and self.text[line - 1] == "\r":
+                line -= 1
+        elif self._blank_line_at(stop) and line > 0 and self._blank_line_at(self.line_start(line - 1)):
+            stop = self.after_line(stop)
+        return self.edit(line, stop, "")
+
+    def _blank_line_at(self, i: int) -> bool:
+        j = self.text.find("\n", i)
+        line = self.text[i:] if j < 0 else self.text[i:j]
+        return i < len(self.text) and not line.strip()

@@ -1,0 +1,226 @@
+"""YAML to plain long-form data, and to a SourceMap tree, through libyaml's composer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import parse_error
+from .source import MAP, SCALAR, SEQ, TAG, Key, Node, tag_key
+
+try:  # libyaml is several times faster; the pure-Python composer gives identical nodes
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 1000
+# Expanding aliases multiplies nodes; a real template has far fewer than this.
+MAX_NODES = 2_000_000
+
+_T = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL, MERGE = (_T + n for n in ("str", "int", "float", "bool", "null", "merge"))
+_constructor = SafeConstructor()
+
+
+class YamlTree:
+    """What the reader keeps from a YAML text: libyaml's root node and which nodes are shared."""
+
+    def __init__(self, root: Any, shared: set[int]):
+        self.root = root
+        self.shared = shared
+
+
+def load(text: str) -> tuple[Any, YamlTree]:
+    """Plain data (short-form tags as long form) and the composed tree; ParseError if unreadable."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        if mark is None:
+            raise parse_error(problem) from None
+        raise parse_error(problem, mark.line + 1, mark.column + 1) from None
+    except yaml.YAMLError as exc:  # reader errors carry no mark, e.g. a control character
+        raise parse_error(_reader_message(exc), *_reader_position(text, exc)) from None
+    if root is None:
+        raise parse_error("empty document")
+    builder = _Builder()
+    data = builder.build(root, 0)
+    return data, YamlTree(root, builder.shared)
+
+
+def _reader_message(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"unacceptable character #x{exc.character:04x}: special characters are not allowed"
+    return str(exc).splitlines()[0]
+
+
+def _reader_position(text: str, exc: yaml.YAMLError) -> tuple[int | None, int | None]:
+    position = getattr(exc, "position", None)
+    if not isinstance(position, int):
+        return None, None
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.shared: set[int] = set()
+        self.count = 0
+
+    def build(self, node: Any, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            m = node.start_mark
+            raise parse_error(f"document expands to more than {MAX_NODES} values (YAML alias bomb?)",
+                              m.line + 1, m.column + 1)
+        ident = id(node)
+        if ident in self.seen:
+            self.shared.add(ident)
+        else:
+            self.seen.add(ident)
+        cls = node.__class__
+        tag = node.tag
+        if cls is ScalarNode:
+            if tag == STR:
+                return node.value
+            if tag[0] == "!":
+                return _short_form(tag, node.value)
+            return _scalar(node)
+        if depth >= MAX_DEPTH:
+            m = node.start_mark
+            raise parse_error(f"nesting deeper than {MAX_DEPTH} levels", m.line + 1, m.column + 1)
+        if cls is SequenceNode:
+            value: Any = [self.build(item, depth + 1) for item in node.value]
+        else:
+            value = self.mapping(node, depth)
+        if tag[0] == "!":
+            return _short_form(tag, value)
+        return value
+
+    def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merged: list[dict[str, Any]] = []
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode:
+                m = key_node.start_mark
+                raise parse_error("mapping keys must be plain strings", m.line + 1, m.column + 1)
+            if key_node.tag == MERGE:
+                self.shared.add(id(node))
+                merged.extend(self._merge_sources(value_node, depth))
+                continue
+            key = key_node.value
+            if key in result:
+                m = key_node.start_mark
+                raise parse_error(f"duplicate key {key!r}", m.line + 1, m.column + 1)
+            result[key] = self.build(value_node, depth + 1)
+        for source in merged:
+            for key, value in source.items():
+                result.setdefault(key, value)
+        return result
+
+    def _merge_sources(self, value_node: Any, depth: int) -> list[dict[str, Any]]:
+        nodes = value_node.value if value_node.__class__ is SequenceNode else [value_node]
+        sources = []
+        for item in nodes:
+            built = self.build(item, depth + 1)
+            if not isinstance(built, dict):
+                m = item.start_mark
+                raise parse_error("a merge key needs a mapping", m.line + 1, m.column + 1)
+            sources.append(built)
+        return sources
+
+
+def _short_form(tag: str, value: Any) -> dict[str, Any]:
+    if tag == "!GetAtt" and isinstance(value, str):
+        name, _, attribute = value.partition(".")
+        return {"Fn::GetAtt": [name, attribute]}
+    return {tag_key(tag): value}
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = node.tag
+    if tag == INT:
+        return _constructor.construct_yaml_int(node)
+    if tag == BOOL:
+        return _constructor.construct_yaml_bool(node)
+    if tag == NULL:
+        return None
+    if tag == FLOAT:
+        number = _constructor.construct_yaml_float(node)
+        # inf and nan have no JSON form and nan is unequal to itself: keep the text
+        return number if number == number and abs(number) != float("inf") else node.value
+    # timestamps stay strings, as CloudFormation reads them; so do binary and '=' values
+    return node.value
+
+
+# -- the SourceMap tree, built only when positions are needed -------------------------------
+
+
+def tree(text: str, loaded: YamlTree) -> Node:
+    return _TreeBuilder(text, loaded.shared).node(loaded.root, False)
+
+
+class _TreeBuilder:
+    def __init__(self, text: str, shared: set[int]):
+        self.text = text
+        self.shared = shared
+
+    def node(self, ynode: Any, shared: bool) -> Node:
+        shared = shared or id(ynode) in self.shared
+        start = ynode.start_mark.index
+        tag = ynode.tag if ynode.tag[0] == "!" else None
+        cls = ynode.__class__
+        if cls is ScalarNode:
+            inner = Node(SCALAR, start, self._scalar_end(ynode), style=ynode.style or "", shared=shared)
+        elif cls is SequenceNode:
+            inner = Node(SEQ, start, ynode.end_mark.index, flow=bool(ynode.flow_style), shared=shared)
+            inner.children = [self.node(item, shared) for item in ynode.value]
+            if not inner.flow and inner.children:
+                inner.end = inner.children[-1].end
+        else:
+            has_merge = any(k.tag == MERGE for k, _ in ynode.value)
+            inner = Node(MAP, start, ynode.end_mark.index, flow=bool(ynode.flow_style),
+                         shared=shared or has_merge)
+            for key_node, value_node in ynode.value:
+                if key_node.tag == MERGE:
+                    continue
+                inner.keys.append(Key(key_node.value, key_node.start_mark.index, key_node.end_mark.index))
+                inner.children.append(self.node(value_node, inner.shared))
+            if not inner.flow and inner.children:
+                inner.end = max(inner.children[-1].end, inner.keys[-1].end)
+        if tag is None:
+            inner.start = self._skip_properties(start)
+            return inner
+        wrapper = Node(TAG, start, inner.end, tag=tag, shared=shared)
+        wrapper.flow = inner.flow
+        inner.start = self._skip_properties(start)
+        wrapper.children = [inner]
+        return wrapper
+
+    def _skip_properties(self, start: int) -> int:
+        """Past a node's tag and anchor, to where its content begins."""
+        text = self.text
+        i = start
+        while i < len(text) and text[i] in "!&":
+            while i < len(text) and text[i] not in " \t\r\n":
+                i += 1
+            while i < len(text) and text[i] in " \t\r\n":
+                i += 1
+        return i
+
+    def _scalar_end(self, ynode: ScalarNode) -> int:
+        end = ynode.end_mark.index
+        if ynode.style in ("|", ">"):
+            text = self.text
+            header_end = text.find("\n", ynode.start_mark.index)
+            header = text[ynode.start_mark.index:header_end if header_end >= 0 else end]
+            if "+" in header.split("#")[0]:
+                return end  # keep-chomping: the trailing line breaks are content
+            while end > ynode.start_mark.index and text[end - 1] in " \t\r\n":
+                end -= 1
+        return end
