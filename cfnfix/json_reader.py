@@ -8,9 +8,8 @@ from json.decoder import scanstring
 from typing import Any
 
 from .errors import ParseError, parse_error
-from .source import MAP, SCALAR, SEQ, Key, Node
+from .source import MAP, MAX_DEPTH, SCALAR, SEQ, Key, Node
 
-MAX_DEPTH = 1000
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")

@@ -174,7 +174,16 @@ class YamlRenderer:
 
     def mapping(self, value: dict, col: int) -> str:
         pad = " " * col
-        return "\n".join(pad + self.key(k) + ":" + self.after_key(v, col) for k, v in value.items())
+        return "\n".join(pad + self.key(k) + ":" + self._member(k, v, col) for k, v in value.items())
+
+    def _member(self, key: str, value: Any, col: int) -> str:
+        # long-form intrinsic arguments read best inline: ``Fn::GetAtt: [Role, Arn]``
+        if (key == "Ref" or key.startswith("Fn::")) and isinstance(value, list) and value \
+                and self._flowable(value) and not any(isinstance(v, list) for v in value):
+            text = self.flow(value)
+            if len(text) <= 100:
+                return " " + text
+        return self.after_key(value, col)
 
     def sequence(self, value: list, col: int) -> str:
         pad = " " * col

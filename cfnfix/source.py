@@ -9,6 +9,8 @@ from typing import Iterator
 from . import pointer as jp
 
 MAP, SEQ, SCALAR, TAG = "map", "seq", "scalar", "tag"
+# Real templates nest a few dozen levels; this keeps every recursive walk within Python's stack.
+MAX_DEPTH = 200
 
 
 class Node:

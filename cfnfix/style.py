@@ -93,7 +93,7 @@ def _measure_yaml(doc: "Document") -> Style:
         seq_indent=_mode(seq_indents, indent),
         quote=_mode(quotes, "'"),
         quote_all=quoted_strings > 2 * plain_strings and quoted_strings >= 3,
-        short_form=short >= long if (short or long) else False,
+        short_form=short >= long,  # with no evidence, short form: the common YAML habit
         getatt_dotted=dotted >= listed,
         newline=doc.newline,
         blank_between_resources=_blank_between(text, resources),

@@ -308,8 +308,25 @@ class _Planner:
         point = self.after_line(end)
         gap = "\n" if blank else ""
         if point == len(self.text) and not self.text.endswith("\n"):
+            scalar = self._final_block_scalar()
+            if scalar is not None:
+                # a clipped `|` at the very end would gain a line break: make it `|-`
+                header_end = self.text.find("\n", scalar.start)
+                header = self.text[scalar.start:header_end]
+                if not any(c in header.split("#")[0] for c in "+-"):
+                    header = header[0] + "-" + header[1:]
+                    return self.edit(scalar.start, point, header + self.text[header_end:point]
+                                     + "\n" + gap + " " * col + entry)
             return self.edit(point, point, "\n" + gap + " " * col + entry)
         return self.edit(point, point, gap + " " * col + entry + "\n")
+
+    def _final_block_scalar(self) -> Node | None:
+        node: Node | None = self.smap.root
+        while node is not None and node.children:
+            node = node.children[-1]
+        if node is not None and node.style in ("|", ">") and node.end == len(self.text):
+            return node
+        return None
 
     def _multiline(self, parent: Node, first: int) -> bool:
         return "\n" in self.text[parent.start:first]

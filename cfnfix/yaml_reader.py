@@ -9,14 +9,13 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import parse_error
-from .source import MAP, SCALAR, SEQ, TAG, Key, Node, tag_key
+from .source import MAP, MAX_DEPTH, SCALAR, SEQ, TAG, Key, Node, tag_key
 
 try:  # libyaml is several times faster; the pure-Python composer gives identical nodes
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_DEPTH = 1000
 # Expanding aliases multiplies nodes; a real template has far fewer than this.
 MAX_NODES = 2_000_000
 

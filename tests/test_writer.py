@@ -1,0 +1,143 @@
+"""The writer: each operation as a minimal edit, in the file's own style, verified on re-read."""
+
+from __future__ import annotations
+
+import pytest
+
+from cfnfix.document import parse_bytes, parse_text
+from cfnfix.errors import WriteError
+from cfnfix.writer import write
+
+YAML = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  # the network
+  VPC:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16  # keep this comment
+      Tags:
+        - Key: Name
+          Value: !Sub '${AWS::StackName}-vpc'
+
+  Topic:
+    Type: AWS::SNS::Topic
+"""
+
+
+def edit(text: str, ops: list[dict], fmt: str | None = None) -> str:
+    return write(parse_text(text, fmt), ops).text
+
+
+def test_replace_scalar_keeps_trailing_comment():
+    out = edit(YAML, [{"op": "replace", "path": "/Resources/VPC/Properties/CidrBlock", "value": "10.1.0.0/16"}])
+    assert out == YAML.replace("10.0.0.0/16  #", "10.1.0.0/16  #")
+
+
+def test_replace_with_short_form_getatt():
+    out = edit(YAML, [{"op": "replace", "path": "/Resources/VPC/Properties/Tags/0/Value",
+                       "value": {"Fn::GetAtt": ["Topic", "TopicName"]}}])
+    assert out == YAML.replace("!Sub '${AWS::StackName}-vpc'", "!GetAtt Topic.TopicName")
+
+
+def test_add_resource_at_end_keeps_blank_line_convention():
+    out = edit(YAML, [{"op": "add", "path": "/Resources/Queue", "value": {"Type": "AWS::SQS::Queue"}}])
+    assert out == YAML + "\n  Queue:\n    Type: AWS::SQS::Queue\n"
+
+
+def test_add_before_sibling_goes_above_its_comment():
+    out = edit(YAML, [{"op": "add", "path": "/Resources/Queue", "value": {"Type": "AWS::SQS::Queue"},
+                       "position": {"before": "/Resources/VPC"}}])
+    assert out == YAML.replace("  # the network\n", "  Queue:\n    Type: AWS::SQS::Queue\n\n  # the network\n")
+
+
+def test_add_section_in_usual_order():
+    out = edit(YAML, [{"op": "add", "path": "/Parameters", "value": {"Env": {"Type": "String"}}}])
+    assert out == YAML.replace("Resources:\n", "Parameters:\n  Env:\n    Type: String\nResources:\n", 1)
+
+
+def test_add_to_block_sequence_and_remove_property_with_comment_above():
+    text = YAML.replace("      Tags:", "      # tags below\n      Tags:")
+    out = edit(text, [{"op": "add", "path": "/Resources/VPC/Properties/Tags/-", "value": {"Key": "Team", "Value": "payments"}},
+                      {"op": "remove", "path": "/Resources/VPC/Properties/CidrBlock"}])
+    assert out == text.replace("      CidrBlock: 10.0.0.0/16  # keep this comment\n", "").replace(
+        "-vpc'\n", "-vpc'\n        - Key: Team\n          Value: payments\n")
+    out = edit(text, [{"op": "remove", "path": "/Resources/VPC/Properties/Tags"}])
+    assert "tags below" not in out and "Tags" not in out
+
+
+def test_remove_last_key_leaves_empty_mapping():
+    text = "Resources:\n  A:\n    Type: X\n    Properties:\n      Only: 1\n"
+    assert edit(text, [{"op": "remove", "path": "/Resources/A/Properties/Only"}]) == \
+        "Resources:\n  A:\n    Type: X\n    Properties: {}\n"
+
+
+def test_flow_collections():
+    text = "Resources: {A: {Type: X, Properties: {L: [a, b]}}}\n"
+    out = edit(text, [{"op": "add", "path": "/Resources/A/Properties/L/1", "value": "c"},
+                      {"op": "add", "path": "/Resources/A/Properties/M", "value": {"Ref": "AWS::Region"}}])
+    assert out == "Resources: {A: {Type: X, Properties: {L: [a, c, b], M: !Ref AWS::Region}}}\n"
+
+
+def test_long_form_file_gets_long_form():
+    text = "Resources:\n  A:\n    Type: X\n    Properties:\n      P:\n        Ref: B\n"
+    out = edit(text, [{"op": "add", "path": "/Resources/A/Properties/Q", "value": {"Fn::GetAtt": ["B", "Arn"]}}])
+    assert out == text + "      Q:\n        Fn::GetAtt: [B, Arn]\n"
+
+
+def test_tag_on_tag_is_written_as_long_form_outer():
+    text = "Resources:\n  A:\n    Type: X\n    Properties:\n      P: !Ref B\n"
+    out = edit(text, [{"op": "add", "path": "/Resources/A/Properties/UserData",
+                       "value": {"Fn::Base64": {"Fn::Sub": "echo ${B}"}}}])
+    assert out == text + "      UserData:\n        Fn::Base64: !Sub echo ${B}\n"
+
+
+def test_strings_that_would_change_type_are_quoted():
+    text = "Resources:\n  A:\n    Type: X\n    Properties:\n      P: !Ref B\n"
+    values = {"V": "2012-10-17", "Enabled": "yes", "Mode": "0777", "T": "1:20", "E": "1e3", "I": ".inf",
+              "S": "30", "Flag": "N", "Tilde": "~"}
+    out = edit(text, [{"op": "add", "path": f"/Resources/A/Properties/{k}", "value": v} for k, v in values.items()])
+    assert out == text + "".join(f"      {k}: '{v}'\n" for k, v in values.items())
+
+
+def test_crlf_bom_and_missing_final_newline_are_kept():
+    raw = "\ufeffResources:\r\n  A:\r\n    Type: X".encode("utf-8")
+    doc = write(parse_bytes(raw, "t.yaml"), [{"op": "add", "path": "/Resources/B", "value": {"Type": "Z"}}])
+    assert doc.to_bytes() == "\ufeffResources:\r\n  A:\r\n    Type: X\r\n  B:\r\n    Type: Z".encode("utf-8")
+
+
+def test_json_edits_in_the_files_indent_and_inline_habits():
+    text = '{\n    "Resources": {\n        "A": {\n            "Type": "X",\n            "Properties": {"L": ["a", "b"]}\n        }\n    }\n}'
+    out = edit(text, [{"op": "add", "path": "/Resources/B", "value": {"Type": "Y", "Properties": {"R": {"Ref": "A"}, "L": ["x"]}}},
+                      {"op": "remove", "path": "/Resources/A/Properties/L/0"}], "json")
+    assert out == ('{\n    "Resources": {\n        "A": {\n            "Type": "X",\n'
+                   '            "Properties": {"L": ["b"]}\n        },\n'
+                   '        "B": {\n            "Type": "Y",\n            "Properties": {\n'
+                   '                "R": {"Ref": "A"},\n                "L": ["x"]\n            }\n        }\n    }\n}')
+
+
+def test_json_remove_member_and_add_before():
+    text = '{\n  "Resources": {\n    "A": {"Type": "X"},\n    "B": {"Type": "Y"}\n  }\n}\n'
+    out = edit(text, [{"op": "remove", "path": "/Resources/A"},
+                      {"op": "add", "path": "/Outputs", "value": {"O": {"Value": "v"}}}], "json")
+    assert out == '{\n  "Resources": {\n    "B": {"Type": "Y"}\n  },\n  "Outputs": {\n    "O": {\n      "Value": "v"\n    }\n  }\n}\n'
+
+
+def test_edit_through_alias_is_refused():
+    text = "Base: &b {Type: X}\nResources:\n  A: *b\n"
+    with pytest.raises(WriteError) as info:
+        write(parse_text(text), [{"op": "add", "path": "/Resources/A/Properties", "value": {}}])
+    assert "alias" in info.value.problem.message
+
+
+def test_failing_test_op_writes_nothing():
+    with pytest.raises(WriteError) as info:
+        write(parse_text(YAML), [{"op": "test", "path": "/Resources/VPC/Type", "value": "AWS::S3::Bucket"},
+                                 {"op": "remove", "path": "/Resources/Topic"}])
+    assert info.value.problem.message.startswith("patch does not apply")
+
+
+def test_block_scalar_at_end_of_file_without_newline():
+    text = "Resources:\n  A:\n    Type: X\n    Properties:\n      Script: |\n        echo hi"
+    out = edit(text, [{"op": "add", "path": "/Resources/B", "value": {"Type": "Z"}}])
+    assert out == "Resources:\n  A:\n    Type: X\n    Properties:\n      Script: |-\n        echo hi\n  B:\n    Type: Z"
