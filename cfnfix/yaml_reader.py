@@ -192,12 +192,12 @@ class _TreeBuilder:
                 inner.children.append(self.node(value_node, inner.shared))
             if not inner.flow and inner.children:
                 inner.end = max(inner.children[-1].end, inner.keys[-1].end)
+        # an empty value (`!GetAZs` alone) starts where it ends, not on the next line
+        inner.start = min(self._skip_properties(start), max(inner.end, start))
         if tag is None:
-            inner.start = self._skip_properties(start)
             return inner
         wrapper = Node(TAG, start, inner.end, tag=tag, shared=shared)
         wrapper.flow = inner.flow
-        inner.start = self._skip_properties(start)
         wrapper.children = [inner]
         return wrapper
 
@@ -220,6 +220,12 @@ class _TreeBuilder:
             header = text[ynode.start_mark.index:header_end if header_end >= 0 else end]
             if "+" in header.split("#")[0]:
                 return end  # keep-chomping: the trailing line breaks are content
-            while end > ynode.start_mark.index and text[end - 1] in " \t\r\n":
-                end -= 1
+            # end of the last line with content: its trailing spaces are content too
+            last = end
+            while last > ynode.start_mark.index and text[last - 1] in " \t\r\n":
+                last -= 1
+            line_end = text.find("\n", last, end)
+            if line_end < 0:
+                return end
+            return line_end - 1 if text[line_end - 1] == "\r" else line_end
         return end

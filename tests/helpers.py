@@ -42,3 +42,59 @@ def changed_line_ranges(before: str, after: str) -> list[tuple[str, int, int]]:
         if tag != "equal":
             out.append((tag, i1, i2))
     return out
+
+
+def allowed_window(doc, op: dict) -> tuple[int, int]:
+    """0-based first and last original line an operation may touch: the edited node (the parent
+    for an add), its key line and the comments above it, plus one line either side."""
+    from cfnfix import pointer as jp
+
+    path = jp.split(op["path"])
+    if op["op"] == "add":
+        path = path[:-1]
+    smap = doc.sourcemap
+    chain = smap.locate(path)
+    node = next(n for n in reversed(chain) if n is not None)
+    depth = max(i for i, n in enumerate(chain) if n is not None)
+    start = node.start
+    key = smap.key_of(path[:depth]) if depth else None
+    if key is not None:
+        start = min(start, key.start)
+    first = doc.text.count("\n", 0, start)
+    last = doc.text.count("\n", 0, node.end)
+    lines = doc.text.splitlines()
+    while first > 0 and lines[first - 1].lstrip().startswith("#"):
+        first -= 1
+    return max(0, first - 1), last + 1
+
+
+def changed_region(before: str, after: str) -> tuple[int, int]:
+    """Character offsets in ``before`` of the one span that differs from ``after``."""
+    limit = min(len(before), len(after))
+    start = 0
+    while start < limit and before[start] == after[start]:
+        start += 1
+    end_before, end_after = len(before), len(after)
+    while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
+        end_before -= 1
+        end_after -= 1
+    return start, end_before
+
+
+def assert_local(doc, op: dict, after: str) -> None:
+    """One operation is one splice: the text that changed lies in or next to the edited node."""
+    first, last = allowed_window(doc, op)
+    start, end = changed_region(doc.text, after)
+    if start == end:
+        # a pure insertion can be read at several offsets when its text repeats the text
+        # before it (a leading line break); take the earliest
+        inserted = after[start:start + len(after) - len(doc.text)]
+        while start > 0 and inserted and doc.text[start - 1] == inserted[-1]:
+            inserted = doc.text[start - 1] + inserted[:-1]
+            start -= 1
+        end = start
+    first_changed = doc.text.count("\n", 0, start)
+    last_changed = doc.text.count("\n", 0, max(start, end - 1))
+    assert first <= first_changed and last_changed <= last, (
+        f"{op['op']} {op['path']}: changed original lines {first_changed + 1}-{last_changed + 1} "
+        f"outside {first + 1}-{last + 1}")

@@ -1,0 +1,207 @@
+"""The invariants of DESIGN.md section 3 on every template of ../shared/corpus (marker: corpus)."""
+
+from __future__ import annotations
+
+import copy
+
+import jsonpatch
+import pytest
+
+import cfnfix
+from cfnfix import json_reader, yaml_reader
+from cfnfix import pointer as jp
+from cfnfix.document import parse_bytes, parse_text
+from cfnfix.engine import is_template
+from cfnfix.errors import CfnfixError, ParseError, WriteError
+from cfnfix.source import SCALAR, TAG
+from cfnfix.writer import write
+
+from .helpers import CORPUS, assert_local, corpus_files
+
+pytestmark = [pytest.mark.corpus,
+              pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")]
+
+# Files that really are not one valid YAML or JSON document, and the position of the error.
+NOT_READABLE = {
+    "aws-cloudformation-templates/EKS/manifest.yml": (21, 1),  # a Kubernetes manifest: two documents
+    "cfn-lint-fixtures/bad/core/config_invalid_json.json": (8, 6),
+    "cfn-lint-fixtures/bad/core/config_invalid_yaml.yaml": (8, 7),
+    "cfn-lint-fixtures/bad/duplicate.json": (17, 3),
+    "cfn-lint-fixtures/bad/duplicate.yaml": (9, 3),
+    "cfn-lint-fixtures/bad/empty_file.yaml": (None, None),
+    "cfn-lint-fixtures/bad/json_parse.json": (5, 11),
+    "cfn-lint-fixtures/bad/template.yaml": (12, 9),
+    "cfn-lint-fixtures/empty.yaml": (None, None),
+}
+
+
+def _read(path):
+    return parse_bytes(path.read_bytes(), path.name)
+
+
+def _readable():
+    docs = []
+    for path in corpus_files():
+        try:
+            docs.append((path, _read(path)))
+        except ParseError:
+            pass
+    return docs
+
+
+def test_parse_errors_only_for_unreadable_files():
+    errors = {}
+    for path in corpus_files():
+        try:
+            _read(path)
+        except ParseError as exc:
+            errors[str(path.relative_to(CORPUS))] = (exc.problem.line, exc.problem.column)
+    assert errors == NOT_READABLE
+
+
+def test_null_write_gives_back_the_same_bytes():
+    for path, doc in _readable():
+        assert write(doc, []).to_bytes() == path.read_bytes(), path
+
+
+def _reparse(snippet: str, fmt: str):
+    if fmt == "json":
+        return json_reader.load(snippet)
+    return yaml_reader.load(snippet)[0]
+
+
+def test_every_span_parses_back_to_its_value():
+    checked = 0
+    for path, doc in _readable():
+        text = doc.text
+        for parts, node in doc.sourcemap.walk():
+            if node.shared or not parts:
+                continue
+            value = jp.resolve(doc.data, parts)
+            if node.start == node.end:
+                assert value in (None, ""), (path, jp.join(parts))  # `Key:` or `!GetAZs` alone
+                continue
+            if parts[-1] == "Fn::GetAtt" and node.kind == SCALAR and isinstance(value, list):
+                value = ".".join(value)  # the dotted short form `!GetAtt A.B`
+            column = node.start - (text.rfind("\n", 0, node.start) + 1)
+            # the line break after a span belongs to a clipped block scalar that ends it
+            following = "\r\n" if text.startswith("\r\n", node.end) else text[node.end:node.end + 1]
+            snippet = " " * column + text[node.start:node.end] + (following if following in ("\n", "\r\n") else "")
+            if doc.format == "json":
+                snippet = text[node.start:node.end]
+            elif _explicit_indent(text, node):
+                # `|2` counts from the parent's indentation: keep the line's own prefix
+                if node.kind == TAG:
+                    continue  # its scalar is checked on its own
+                prefix = text[text.rfind("\n", 0, node.start) + 1:node.start]
+                parsed = _reparse(prefix + snippet.lstrip(" "), doc.format)
+                while not isinstance(parsed, str):
+                    parsed = next(iter(parsed.values())) if isinstance(parsed, dict) else parsed[0]
+                assert parsed == value, (path, jp.join(parts))
+                checked += 1
+                continue
+            assert _reparse(snippet, doc.format) == value, (path, jp.join(parts))
+            checked += 1
+    assert checked > 80_000
+
+
+def _explicit_indent(text, node):
+    scalar = node.children[0] if node.kind == TAG else node
+    if scalar.kind != SCALAR or scalar.style not in ("|", ">"):
+        return False
+    header = text[scalar.start:text.find("\n", scalar.start)]
+    return any(c.isdigit() for c in header.split("#")[0])
+
+
+def _synthetic_ops(data):
+    """Four edits: add a resource, add a property, replace a nested scalar, remove a property."""
+    resources = data["Resources"]
+    first = next(iter(resources))
+    ops = [{"op": "add", "path": "/Resources/ZzCfnfixTopic", "value": {
+        "Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "${AWS::StackName}-topic"}}}}]
+    body = resources[first]
+    if isinstance(body, dict) and isinstance(body.get("Properties"), dict):
+        props = body["Properties"]
+        ops.append({"op": "add", "path": jp.join(("Resources", first, "Properties", "ZzCfnfix")),
+                    "value": {"Ref": "AWS::Region"}})
+        if props:
+            ops.append({"op": "remove", "path": jp.join(("Resources", first, "Properties", next(iter(props))))})
+    nested = _first_nested_scalar(body, ("Resources", first))
+    if nested:
+        ops.append({"op": "replace", "path": jp.join(nested), "value": {"Fn::GetAtt": ["ZzCfnfixTopic", "Arn"]}})
+    return ops
+
+
+def _first_nested_scalar(value, path):
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = [(str(i), v) for i, v in enumerate(value)]
+    else:
+        return path if len(path) >= 4 else None
+    for key, child in items:
+        found = _first_nested_scalar(child, path + (key,))
+        if found:
+            return found
+    return None
+
+
+# Edits the writer refuses on purpose, each with its reason (acceptance: at most 1%).
+REFUSED = {}
+
+
+def test_synthetic_edits_are_exact_and_local():
+    applied = refused = 0
+    for path, doc in _readable():
+        if not (is_template(doc.data) and isinstance(doc.data.get("Resources"), dict) and doc.data["Resources"]):
+            continue
+        for op in _synthetic_ops(doc.data):
+            try:
+                new = write(doc, [op])
+            except WriteError as exc:
+                refused += 1
+                assert "alias" in exc.problem.message, (path, op, exc.problem.message)
+                continue
+            expected = jsonpatch.apply_patch(copy.deepcopy(doc.data), [op])
+            assert parse_text(new.text, doc.format).data == expected
+            assert_local(doc, op, new.text)
+            applied += 1
+    assert applied > 1500
+    assert refused <= applied // 100
+
+
+SLR = ("arn:aws:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
+       "AWSServiceRoleForApplicationAutoScaling_ECSService")
+
+
+def test_no_cfx101_finding_anywhere_in_the_corpus():
+    for path, doc in _readable():
+        if is_template(doc.data):
+            result = cfnfix.check_text(doc.text, doc.format, cfnfix.Settings(select=("CFX101",)))
+            assert result.findings == (), path
+
+
+def test_injected_hardcoded_role_is_found_and_fixed_everywhere():
+    fixed_count = 0
+    for path, doc in _readable():
+        if not (is_template(doc.data) and isinstance(doc.data.get("Resources"), dict) and doc.data["Resources"]):
+            continue
+        name = "ZzInjectedScalableTarget"
+        target = {"Type": "AWS::ApplicationAutoScaling::ScalableTarget", "Properties": {
+            "MaxCapacity": 4, "MinCapacity": 1, "ResourceId": "service/default/web",
+            "RoleARN": {"Fn::Sub": SLR}, "ScalableDimension": "ecs:service:DesiredCount",
+            "ServiceNamespace": "ecs"}}
+        try:
+            injected = write(doc, [{"op": "add", "path": f"/Resources/{name}", "value": target}])
+        except WriteError:
+            continue  # Resources reached through an alias: nothing to inject into
+        settings = cfnfix.Settings(select=("CFX101",))
+        result = cfnfix.fix_text(injected.text, doc.format, settings=settings)
+        assert result.error is None, (path, result.error)
+        assert [f.pointer for f in result.applied] == [f"/Resources/{name}/Properties/RoleARN"], path
+        expected = jsonpatch.apply_patch(copy.deepcopy(injected.data), [dict(op) for op in result.patch])
+        assert parse_text(result.text, doc.format).data == expected
+        again = cfnfix.fix_text(result.text, doc.format, settings=settings)
+        assert again.text == result.text, path
+        fixed_count += 1
+    assert fixed_count > 450
