@@ -108,6 +108,8 @@ class YamlRenderer:
             inner = value[name]
             if name == "Fn::GetAtt" and self._dotted(inner):
                 return "!GetAtt " + ".".join(inner)
+            if isinstance(inner, (dict, list)) and not inner:
+                return _tag_for(name) + (" {}" if isinstance(inner, dict) else " []")
             if not isinstance(inner, (dict, list)):
                 if isinstance(inner, str) and "\n" in inner:
                     return None

@@ -29,6 +29,7 @@ class Edit:
     start: int
     end: int
     text: str
+    depth: int = 0  # of the value inserted into: at one offset, an inner block's lines come first
 
 
 def same(a: Any, b: Any) -> bool:
@@ -56,7 +57,7 @@ def write(doc: Document, ops: list[dict], style: Style | None = None) -> Documen
     expected = copy.deepcopy(doc.data)
     current = doc
     pending: list[Edit] = []
-    touched: list[tuple[tuple[str, ...], bool]] = []
+    touched: list[tuple[tuple[str, ...], bool, str]] = []
     for op in _expand(ops, doc.data):
         path = jp.split(op["path"])
         if op["op"] == "test":
@@ -67,13 +68,17 @@ def write(doc: Document, ops: list[dict], style: Style | None = None) -> Documen
             path = path[:-1] + (str(len(_get(expected, path[:-1]))),)
             op = {**op, "path": jp.join(path)}
         apply_data_in_place(expected, [op])
-        if any(_overlaps(path, parent_is_list, seen, seen_list) for seen, seen_list in touched):
+        if any(_overlaps(path, parent_is_list, op["op"], *seen) for seen in touched):
             current = _flush(current, pending)
             pending, touched = [], []
-        planner = _Planner(current, style)
-        edit, edited = planner.plan(op, path, expected)
+        edit, edited = _Planner(current, style).plan(op, path, expected)
+        if any(jp.is_prefix(edited, seen[0]) or jp.is_prefix(seen[0], edited) for seen in touched):
+            # the edit fell back to rewriting an enclosing value that an earlier edit touches
+            current = _flush(current, pending)
+            pending, touched = [], []
+            edit, edited = _Planner(current, style).plan(op, path, expected)
         pending.append(edit)
-        touched.append((edited, parent_is_list or edited != path))
+        touched.append((edited, parent_is_list or edited != path, op["op"]))
     current = _flush(current, pending)
     if not same(current.data, expected):
         raise _fail("the edited text does not read back as the patched data; nothing was written")
@@ -114,18 +119,21 @@ def _expand(ops: list[dict], data: Any) -> list[dict]:
     return result
 
 
-def _overlaps(path: tuple[str, ...], in_list: bool, seen: tuple[str, ...], seen_in_list: bool) -> bool:
+def _overlaps(path: tuple[str, ...], in_list: bool, kind: str,
+              seen: tuple[str, ...], seen_in_list: bool, seen_kind: str) -> bool:
+    """Whether an operation must see the text after an earlier one of the same batch."""
     if jp.is_prefix(path, seen) or jp.is_prefix(seen, path):
         return True
-    # indices shift under earlier edits of the same sequence
-    return (in_list or seen_in_list) and jp.is_prefix(seen[:-1], path)
+    siblings = jp.is_prefix(seen[:-1], path)
+    # indices shift under earlier edits of a sequence; removals can empty a mapping
+    return siblings and (in_list or seen_in_list or "remove" in (kind, seen_kind))
 
 
 def _flush(doc: Document, edits: list[Edit]) -> Document:
     if not edits:
         return doc
     text = doc.text
-    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, i), reverse=True)
+    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, -edits[i].depth, i), reverse=True)
     limit = len(text) + 1
     for i in order:
         edit = edits[i]
@@ -211,6 +219,7 @@ class _Planner:
             edit = self.remove(path, parent)
         if edit is None:
             return self.fallback(path, expected)
+        edit.depth = len(path)
         return edit, path
 
     def fallback(self, path: tuple[str, ...], expected: Any) -> tuple[Edit, tuple[str, ...]]:
@@ -235,8 +244,8 @@ class _Planner:
         if parent.flow:
             return self.edit(node.start, node.end, self.yaml.flow(value))
         if parent.kind == SEQ:
-            dash = self.text.rfind("-", 0, node.start)
-            return self.edit(node.start, node.end, self.yaml.item(value, self.col(dash)).lstrip(" "))
+            # continuation lines line up with where the item starts (`-   x` has three spaces)
+            return self.edit(node.start, node.end, self.yaml.item(value, self.col(node.start) - 2).lstrip(" "))
         index = parent.key_index(path[-1])
         key = parent.keys[index]
         colon = self.text.find(":", key.end)

@@ -143,8 +143,13 @@ def test_alias_bomb_is_refused_quickly():
 def test_deep_nesting_is_an_error_with_position():
     with pytest.raises(ParseError) as info:
         parse_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    # libyaml builds that limit nesting themselves stop first, with their own words
+    assert "nesting" in info.value.problem.message
+    assert info.value.problem.line == 1 and info.value.problem.column > 200
+    with pytest.raises(ParseError) as info:
+        parse_text("a: " + "[" * 300 + "]" * 300 + "\n")
     assert info.value.problem.message == "nesting deeper than 200 levels"
-    assert info.value.problem.line == 1
+    assert (info.value.problem.line, info.value.problem.column) == (1, 203)  # the 200th bracket
     with pytest.raises(ParseError) as info:
         parse_text('{"a": ' + "[" * 5000 + "]" * 5000 + "}", "json")
     assert info.value.problem.message == "nesting deeper than 200 levels"

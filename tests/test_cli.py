@@ -1,0 +1,164 @@
+"""The command line: exit codes, the JSON report's exact shape, diff and patch output, folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonpatch
+import yaml
+
+from cfnfix.document import parse_text
+
+from .helpers import ROOT
+
+EXAMPLE = ROOT / "examples" / "payment-processing"
+CLEAN = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+SLR = ("arn:aws:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
+       "AWSServiceRoleForApplicationAutoScaling_ECSService")
+BAD = f"""\
+Resources:
+  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MaxCapacity: 2
+      MinCapacity: 1
+      ResourceId: service/c/s
+      RoleARN: !Sub {SLR}
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+"""
+
+
+def cfnfix(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cfnfix.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_version():
+    result = cfnfix("--version", cwd=ROOT)
+    assert (result.returncode, result.stdout) == (0, "cfnfix 0.1.0\n")
+
+
+def test_check_exit_codes_and_text(tmp_path):
+    (tmp_path / "clean.yaml").write_text(CLEAN)
+    (tmp_path / "bad.yaml").write_text(BAD)
+    clean = cfnfix("check", "clean.yaml", cwd=tmp_path)
+    assert (clean.returncode, clean.stdout) == (0, "All checks passed.\n")
+    bad = cfnfix("check", "bad.yaml", cwd=tmp_path)
+    assert bad.returncode == 1
+    assert bad.stdout.splitlines() == [
+        "bad.yaml:8:16: CFX101 [*] ScalableTarget Target hard-codes the service-linked role "
+        "AWSServiceRoleForApplicationAutoScaling_ECSService in RoleARN; early validation fails in any "
+        "account where that role does not exist yet",
+        "Found 1 finding (1 fixable with `cfnfix apply`).",
+    ]
+    ignored = cfnfix("check", "--ignore", "CFX1", "bad.yaml", cwd=tmp_path)
+    assert ignored.returncode == 0
+
+
+def test_check_json_report_shape(tmp_path):
+    (tmp_path / "bad.yaml").write_text(BAD)
+    result = cfnfix("check", "--format", "json", "bad.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["version"] == "0.1.0"
+    assert report["summary"] == {"files": 1, "findings": 1, "fixable": 1, "errors": 0, "suppressed": 0}
+    (file,) = report["files"]
+    assert (file["path"], file["format"], file["error"]) == ("bad.yaml", "yaml", None)
+    (finding,) = file["findings"]
+    assert set(finding) == {"code", "name", "severity", "message", "resource", "pointer", "line", "column",
+                            "end_line", "end_column", "fix"}
+    assert (finding["code"], finding["name"], finding["severity"], finding["resource"]) == (
+        "CFX101", "hardcoded-service-linked-role", "critical", "Target")
+    assert finding["pointer"] == "/Resources/Target/Properties/RoleARN"
+    line = BAD.splitlines()[7]
+    assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (
+        8, line.index("!Sub") + 1, 8, len(line) + 1)
+    assert finding["fix"] == {
+        "title": "Remove RoleARN so Application Auto Scaling uses its service-linked role",
+        "safety": "safe",
+        "patch": [{"op": "test", "path": "/Resources/Target/Properties/RoleARN", "value": {"Fn::Sub": SLR}},
+                  {"op": "remove", "path": "/Resources/Target/Properties/RoleARN"}],
+    }
+
+
+def test_json_error_entry(tmp_path):
+    (tmp_path / "broken.json").write_text('{"Resources": {')
+    result = cfnfix("check", "--format", "json", "broken.json", cwd=tmp_path)
+    assert result.returncode == 2
+    (file,) = json.loads(result.stdout)["files"]
+    assert file["error"] == {"message": "Expecting property name enclosed in double quotes", "line": 1, "column": 16}
+
+
+def test_apply_diff_patch_and_in_place(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD)
+    diff = cfnfix("apply", "--diff", "bad.yaml", cwd=tmp_path)
+    assert diff.returncode == 1
+    assert diff.stdout == (
+        "--- a/bad.yaml\n+++ b/bad.yaml\n@@ -5,6 +5,5 @@\n       MaxCapacity: 2\n       MinCapacity: 1\n"
+        "       ResourceId: service/c/s\n-      RoleARN: !Sub " + SLR + "\n"
+        "       ScalableDimension: ecs:service:DesiredCount\n       ServiceNamespace: ecs\n")
+    patch = cfnfix("apply", "--patch", "bad.yaml", cwd=tmp_path)
+    assert patch.returncode == 1
+    (entry,) = json.loads(patch.stdout)["files"]
+    assert entry["path"] == "bad.yaml"
+    assert path.read_text() == BAD  # --diff and --patch write nothing
+    applied = cfnfix("apply", "bad.yaml", cwd=tmp_path)
+    assert (applied.returncode, applied.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert parse_text(path.read_text()).data == jsonpatch.apply_patch(parse_text(BAD).data, entry["patch"])
+    again = cfnfix("apply", "--diff", "bad.yaml", cwd=tmp_path)
+    assert (again.returncode, again.stdout) == (0, "")
+
+
+def test_apply_leaves_unsafe_fixes_unless_asked(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD)
+    (tmp_path / ".cfnfix.toml").write_text('[rules.CFX101]\nstrategy = "dedicated-role"\n')
+    result = cfnfix("apply", "bad.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.endswith("Fixed 0 findings in 0 files; 1 remain (1 fixable with --unsafe-fixes).\n")
+    assert path.read_text() == BAD
+    result = cfnfix("apply", "--unsafe-fixes", "bad.yaml", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert "ServiceAutoScalingRole" in path.read_text()
+
+
+def test_folder_input_skips_non_templates_and_sorts(tmp_path):
+    (tmp_path / "b.yaml").write_text(BAD)
+    (tmp_path / "a.json").write_text(json.dumps(yaml.safe_load(BAD.replace("!Sub ", ""))))
+    (tmp_path / "config.yaml").write_text("name: app\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.template").write_text(CLEAN)
+    result = cfnfix("check", "--format", "json", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    paths = [f["path"] for f in json.loads(result.stdout)["files"]]
+    assert paths == ["a.json", "b.yaml", "sub/c.template"]
+
+
+def test_rules_and_rule_print_from_the_rule_modules():
+    listing = cfnfix("rules", "--format", "json", cwd=ROOT)
+    assert listing.returncode == 0
+    codes = [r["code"] for r in json.loads(listing.stdout)]
+    assert codes == sorted(codes) and "CFX101" in codes
+    by_name = cfnfix("rule", "hardcoded-service-linked-role", cwd=ROOT)
+    by_code = cfnfix("rule", "cfx101", cwd=ROOT)
+    assert by_name.stdout == by_code.stdout
+    assert by_code.stdout.startswith("# hardcoded-service-linked-role (CFX101)\n")
+    assert "## Why does this fail?" in by_code.stdout
+    missing = cfnfix("rule", "CFX999", cwd=ROOT)
+    assert missing.returncode == 2
+
+
+def test_example_diff_in_readme_is_current(tmp_path):
+    """The README shows the diff of the example; this test produces it, so it cannot go stale."""
+    shutil.copy(EXAMPLE / "template.yaml", tmp_path / "template.yaml")
+    result = cfnfix("apply", "--diff", "--select", "CFX101", "template.yaml", cwd=tmp_path)
+    diff = result.stdout.replace("a/template.yaml", "a/examples/payment-processing/template.yaml").replace(
+        "b/template.yaml", "b/examples/payment-processing/template.yaml")
+    readme = (ROOT / "README.md").read_text()
+    assert "```diff\n" + diff + "```" in readme
