@@ -12,7 +12,6 @@ from .errors import CfnfixError, ParseError, Problem
 from .rule import Finding, Fix, Rule
 from .settings import DEFAULT, Settings
 from .template import Template
-from .writer import write
 
 MAX_PASSES = 10
 
@@ -156,6 +155,8 @@ def _select(findings: list[Finding], settings: Settings) -> list[Finding]:
 
 
 def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> FixResult:
+    from .writer import write  # only fixing needs the writer and jsonpatch: keeps `check` quick to start
+
     original = doc
     rules = settings.rule_instances()
     applied: list[Finding] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -67,6 +66,8 @@ def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | N
     files.sort(key=lambda item: item[0])
     work = [(p, named, mode, overrides, config) for p, named in files]
     if jobs > 1 and len(work) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_process_star, work, chunksize=max(1, len(work) // (jobs * 8))))
     else:
