@@ -33,6 +33,13 @@ def intrinsic_name(value: Any) -> str | None:
     return None
 
 
+def _short_ok(value: Any) -> bool:
+    """Whether a one-key intrinsic can be written as a tag: a tagged scalar always reads as a
+    string, so ``{"Ref": 0}`` keeps its long form."""
+    inner = next(iter(value.values()))
+    return isinstance(inner, (str, dict, list))
+
+
 def _tag_for(key: str) -> str:
     return "!Ref" if key == "Ref" else "!" + key[4:]
 
@@ -80,7 +87,7 @@ class YamlRenderer:
 
     def flow(self, value: Any) -> str:
         name = intrinsic_name(value)
-        if name and self.style.short_form:
+        if name and self.style.short_form and _short_ok(value):
             inner = value[name]
             if name == "Fn::GetAtt" and self._dotted(inner):
                 return "!GetAtt " + ".".join(inner)
@@ -104,7 +111,7 @@ class YamlRenderer:
         if isinstance(value, (dict, list)) and not value:
             return "{}" if isinstance(value, dict) else "[]"
         name = intrinsic_name(value)
-        if name and self.style.short_form:
+        if name and self.style.short_form and _short_ok(value):
             inner = value[name]
             if name == "Fn::GetAtt" and self._dotted(inner):
                 return "!GetAtt " + ".".join(inner)
@@ -146,7 +153,7 @@ class YamlRenderer:
         if one_line is not None:
             return " " + one_line
         name = intrinsic_name(value)
-        if name and self.style.short_form:
+        if name and self.style.short_form and _short_ok(value):
             inner = value[name]
             tag = _tag_for(name)
             if isinstance(inner, str):
@@ -196,7 +203,7 @@ class YamlRenderer:
         one_line = self.inline(value)
         if one_line is not None:
             return " " + one_line
-        if isinstance(value, dict) and not (intrinsic_name(value) and self.style.short_form):
+        if isinstance(value, dict) and not (intrinsic_name(value) and self.style.short_form and _short_ok(value)):
             body = self.mapping(value, dash_col + 2)
             return " " + body[dash_col + 2:]
         if isinstance(value, list):
