@@ -36,6 +36,20 @@ def _parser() -> argparse.ArgumentParser:
     apply.add_argument("--patch", action="store_true", help="print the RFC 6902 patches, write nothing")
     apply.add_argument("--unsafe-fixes", action="store_true", default=None, help="apply unsafe fixes too")
 
+    outputs = sub.add_parser("outputs", help="write a deployed stack's Outputs as flat JSON")
+    outputs.add_argument("stack", nargs="?", metavar="STACK")
+    outputs.add_argument("--region")
+    outputs.add_argument("--profile")
+    outputs.add_argument("--endpoint-url")
+    outputs.add_argument("--from", dest="source", metavar="FILE", help="a saved describe-stacks answer")
+    outputs.add_argument("--timeout", type=float, default=1800, help="seconds to wait while in progress")
+    outputs.add_argument("-o", "--output", default="cfn-outputs/flat-outputs.json", metavar="FILE")
+
+    tests = sub.add_parser("tests", help="compare a template with its tests")
+    tests.add_argument("template", metavar="TEMPLATE")
+    tests.add_argument("--tests", required=True, metavar="DIR", help="folder (or file) of tests")
+    tests.add_argument("--write", metavar="FILE", help="generate a pytest module that checks every resource")
+
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rule = sub.add_parser("rule", help="show one rule's documentation")
@@ -54,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args)
         if args.command == "rule":
             return _rule(args)
+        if args.command == "outputs":
+            return _outputs(args)
+        if args.command == "tests":
+            return _tests(args)
         return _run(args)
     except BrokenPipeError:
         return 1
@@ -90,6 +108,63 @@ def _rule(args: argparse.Namespace) -> int:
         return 2
     print(f"# {rule.name} ({rule.code})\n\nSeverity: {rule.severity}. Fix: {rule.fix_title}.\n\n{rule.doc()}")
     return 0
+
+
+def _outputs(args: argparse.Namespace) -> int:
+    from .errors import CfnfixError
+    from .fileio import write_atomic
+    from .outputs import from_aws, from_describe_stacks
+
+    if not args.stack and not args.source:
+        _error("name a STACK, or give --from FILE")
+        return 2
+    try:
+        if args.source:
+            values = from_describe_stacks(args.source, args.stack)
+        else:
+            values = from_aws(args.stack, args.region, args.profile, args.endpoint_url, args.timeout)
+        folder = os.path.dirname(args.output)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        write_atomic(args.output, (json.dumps(values, indent=2) + "\n").encode("utf-8"))
+    except CfnfixError as exc:
+        _error(str(exc.problem))
+        return 2
+    print(f"Wrote {len(values)} output{'s' * (len(values) != 1)} to {args.output}.")
+    return 0
+
+
+def _tests(args: argparse.Namespace) -> int:
+    from .engine import load
+    from .errors import CfnfixError
+    from .fileio import read_bytes, write_atomic
+    from .template import Template
+    from .testcoverage import coverage, test_module
+    from .testscan import scan
+
+    try:
+        doc = load(read_bytes(args.template), args.template)
+    except CfnfixError as exc:
+        _error(str(exc.problem.at(args.template)))
+        return 2
+    if not os.path.exists(args.tests):
+        _error(f"{args.tests}: no such file or folder")
+        return 2
+    template = Template.from_data(doc.data)
+    if args.write:
+        try:
+            write_atomic(args.write, test_module(template, args.template, args.write).encode("utf-8"))
+        except CfnfixError as exc:
+            _error(str(exc.problem))
+            return 2
+        print(f"Wrote {args.write} ({len(template.resources)} resources).")
+    report = coverage(template, scan(args.tests))
+    for line in report.lines():
+        print(f"{args.template}: {line}")
+    if report.clean:
+        print("Every resource is tested and the tests ask for nothing the template lacks.")
+        return 0
+    return 1
 
 
 def _run(args: argparse.Namespace) -> int:

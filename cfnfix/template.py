@@ -16,7 +16,8 @@ _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    # built with model_construct from already-checked data: no validation schema needed up front
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 class Parameter(_Frozen):
