@@ -15,6 +15,8 @@ class Problem:
     column: int | None = None
 
     def __str__(self) -> str:
+        if self.path is None and self.line is None:
+            return self.message
         where = self.path or "<text>"
         if self.line is not None:
             where += f":{self.line}"

@@ -16,7 +16,7 @@ from cfnfix.document import parse_text
 from .helpers import ROOT
 
 EXAMPLE = ROOT / "examples" / "payment-processing"
-CLEAN = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+CLEAN = "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n"
 SLR = ("arn:aws:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
        "AWSServiceRoleForApplicationAutoScaling_ECSService")
 BAD = f"""\
