@@ -1,0 +1,74 @@
+"""What the failover and standby-region rules share: the regional entry point and the DR switches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .rule import add_op
+from .template import Resource, Template, value_targets
+
+ALB = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+
+
+def public_albs(template: Template) -> list[Resource]:
+    """Internet-facing application load balancers (both are the defaults when unsaid)."""
+    return [r for r in template.of_type(ALB)
+            if r.properties.get("Scheme", "internet-facing") == "internet-facing"
+            and r.properties.get("Type", "application") == "application"]
+
+
+def listeners(template: Template, alb: str) -> list[Resource]:
+    return [r for r in template.of_type("AWS::ElasticLoadBalancingV2::Listener")
+            if alb in value_targets(r.properties.get("LoadBalancerArn"))]
+
+
+def serves_https(template: Template, alb: str) -> bool:
+    return any(l.properties.get("Protocol") == "HTTPS" or l.properties.get("Port") in (443, "443")
+               for l in listeners(template, alb))
+
+
+def health_check_path(template: Template, alb: str) -> str | None:
+    """The HealthCheckPath of a target group the ALB's listeners forward to."""
+    for listener in listeners(template, alb):
+        actions = listener.properties.get("DefaultActions")
+        for action in actions if isinstance(actions, list) else []:
+            if not isinstance(action, dict):
+                continue
+            groups = value_targets(action.get("TargetGroupArn"))
+            forward = action.get("ForwardConfig")
+            if isinstance(forward, dict) and isinstance(forward.get("TargetGroups"), list):
+                groups += [t for g in forward["TargetGroups"] if isinstance(g, dict)
+                           for t in value_targets(g.get("TargetGroupArn"))]
+            for group in groups:
+                resource = template.resources.get(group)
+                path = resource.properties.get("HealthCheckPath") if resource else None
+                if isinstance(path, str):
+                    return path
+    return None
+
+
+def parameter_ops(template: Template, wanted: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add the parameters that are missing (only those), creating the section when needed."""
+    missing = {name: body for name, body in wanted.items() if name not in template.parameters}
+    return _section_ops(template, "Parameters", missing)
+
+
+def condition_ops(template: Template, wanted: dict[str, Any]) -> list[dict[str, Any]]:
+    missing = {name: body for name, body in wanted.items() if name not in template.conditions}
+    return _section_ops(template, "Conditions", missing)
+
+
+def _section_ops(template: Template, section: str, missing: dict[str, Any]) -> list[dict[str, Any]]:
+    if not missing:
+        return []
+    if not isinstance(template.data.get(section), dict):
+        return [add_op((section,), missing)]
+    return [add_op((section, name), body) for name, body in missing.items()]
+
+
+def deployment_role_parameter() -> dict[str, Any]:
+    return {"Type": "String", "AllowedValues": ["primary", "standby"], "Default": "primary",
+            "Description": "primary in the main region; standby in the region that takes over"}
+
+
+IS_PRIMARY = {"Fn::Equals": [{"Ref": "DeploymentRole"}, "primary"]}

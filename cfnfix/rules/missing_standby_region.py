@@ -1,0 +1,544 @@
+"""CFX202 missing-standby-region: nothing deploys a standby copy of the stack to a second region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from ..disaster_recovery import IS_PRIMARY, condition_ops, deployment_role_parameter, parameter_ops, public_albs
+from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
+from ..template import Template
+from ..values import aws_data, flatten
+
+
+class Options(NoOptions):
+    standby_region: str = Field("us-west-2", pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    template_url: str = ""
+    any_template: bool = False
+
+
+class MissingStandbyRegion(Rule):
+    """## What it does
+    Finds a template that serves traffic through an internet-facing application load balancer but
+    deploys no standby copy of itself to a second region (no `AWS::CloudFormation::StackSet`).
+    With `any-template = true` every template is checked.
+
+    ## Why does this fail?
+    A single-region stack has no answer to the loss of its region: the recovery time is the time
+    it takes to build a new environment from scratch, and DNS failover (CFX201) has nowhere to go.
+
+    ## Fix
+    Makes the template deployable in either role and lets the primary deploy the standby:
+    parameters `DeploymentRole` (`primary` or `standby`), `StandbyRegion` (default `us-west-2`
+    or `standby-region`) and `DrTemplateUrl` (the S3 URL of this same template; empty, the default,
+    keeps the StackSet off), conditions `IsPrimary`, `HasDrTemplateUrl`, `NotInStandbyRegion` and
+    `CreateDrStackSet`, and a `StandbyStackSet` under `CreateDrStackSet`: `SELF_MANAGED`, one stack
+    instance in this account in the standby region, sequential operations, the capabilities the
+    template's IAM resources need, and `Parameters` passing `DeploymentRole=standby` and every
+    template parameter without a default (lists joined with commas). Region-bound parameters (VPC,
+    subnet, security group, key pair and AMI ids, and lists of them) are not copied: each gets a
+    `Standby<Name>` parameter passed in its place. Only what is missing is added.
+
+    A self-managed StackSet needs two IAM roles that this fix does not create:
+    `AWSCloudFormationStackSetAdministrationRole` in this account and
+    `AWSCloudFormationStackSetExecutionRole` in the target account (here the same account).
+    Data is not replicated by this fix: Aurora global databases, DynamoDB global tables and S3
+    replication are separate decisions. Resources whose fixed names are account-wide (IAM role
+    names, bucket names without `${AWS::Region}`) would collide in the standby region; the
+    message names them.
+
+    ## Fix safety
+    Safe: the StackSet stays off until `DrTemplateUrl` is set (`template-url` gives it a
+    default). Unsafe when it must add `Standby<Name>` parameters without defaults (every deployment
+    must then supply them). Display-only when a `NoEcho` parameter has no default: a secret is
+    never copied into StackSet parameters; move it to a dynamic reference first.
+
+    ## Options
+    `standby-region`: the region of the standby stack (default `us-west-2`).
+    `template-url`: default of `DrTemplateUrl`.
+    `any-template`: check templates without an internet-facing load balancer too.
+    """
+
+    code = "CFX202"
+    name = "missing-standby-region"
+    severity = "high"
+    summary = "Nothing deploys a standby copy of the stack to a second region"
+    fix_title = "Add DR parameters and conditions and a StackSet for the standby region"
+    Options = Options
+
+    def detect(self, template: Template):
+        if template.of_type("AWS::CloudFormation::StackSet"):
+            return
+        albs = public_albs(template)
+        if not albs and not self.options.any_template:
+            return
+        pointer = ("Resources", albs[0].name) if albs else ()
+        collisions = _global_names(template)
+        note = (f"; in the standby region these fixed names would collide: {', '.join(collisions)}"
+                if collisions else "")
+        entry = f"load balancer {albs[0].name}" if albs else "stack"
+        yield self.finding(f"Nothing deploys a standby copy of this {entry} to a second region "
+                           f"({self.options.standby_region}){note}", pointer, albs[0].name if albs else None)
+
+    def fix(self, finding: Finding, template: Template) -> Fix | None:
+        region_bound = set(aws_data("global_names.json")["region_bound_parameter_types"])
+        secrets = [p.name for p in template.parameters.values() if p.no_echo and not p.has_default]
+        standby_params: dict[str, dict[str, Any]] = {}
+        passed: list[dict[str, Any]] = [{"ParameterKey": "DeploymentRole", "ParameterValue": "standby"}]
+        for parameter in template.parameters.values():
+            if parameter.has_default or parameter.no_echo or parameter.name == "DeploymentRole":
+                continue
+            source = parameter.name
+            if parameter.type in region_bound:
+                source = f"Standby{parameter.name}"
+                standby_params[source] = {"Type": parameter.type,
+                                          "Description": f"{parameter.name} in the standby region"}
+            value: Any = {"Ref": source}
+            if parameter.type.startswith("List<") or parameter.type == "CommaDelimitedList":
+                value = {"Fn::Join": [",", {"Ref": source}]}
+            passed.append({"ParameterKey": parameter.name, "ParameterValue": value})
+        parameters = {
+            "DeploymentRole": deployment_role_parameter(),
+            "StandbyRegion": {"Type": "String", "Default": self.options.standby_region,
+                              "Description": "Region of the standby stack"},
+            "DrTemplateUrl": {"Type": "String", "Default": self.options.template_url,
+                              "Description": "S3 URL of this template for the standby stack; empty keeps it off"},
+            **standby_params,
+        }
+        conditions = {
+            "IsPrimary": IS_PRIMARY,
+            "HasDrTemplateUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "DrTemplateUrl"}, ""]}]},
+            "NotInStandbyRegion": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "StandbyRegion"}]}]},
+            "CreateDrStackSet": {"Fn::And": [{"Condition": "IsPrimary"}, {"Condition": "HasDrTemplateUrl"},
+                                             {"Condition": "NotInStandbyRegion"}]},
+        }
+        properties: dict[str, Any] = {
+            "StackSetName": {"Fn::Sub": "${AWS::StackName}-standby"},
+            "Description": "Standby copy of this stack in the standby region",
+            "PermissionModel": "SELF_MANAGED",
+            "TemplateURL": {"Ref": "DrTemplateUrl"},
+        }
+        capabilities = _capabilities(template)
+        if capabilities:
+            properties["Capabilities"] = capabilities
+        properties["OperationPreferences"] = {"RegionConcurrencyType": "SEQUENTIAL", "MaxConcurrentCount": 1,
+                                              "FailureToleranceCount": 0}
+        properties["StackInstancesGroup"] = [{"DeploymentTargets": {"Accounts": [{"Ref": "AWS::AccountId"}]},
+                                              "Regions": [{"Ref": "StandbyRegion"}]}]
+        properties["Parameters"] = passed
+        stack_set = {"Type": "AWS::CloudFormation::StackSet", "Condition": "CreateDrStackSet",
+                     "Properties": properties}
+        ops: list[dict[str, Any]] = []
+        if finding.resource:
+            ops.append(test_op(("Resources", finding.resource, "Type"), template.resources[finding.resource].type))
+        ops += parameter_ops(template, parameters)
+        ops += condition_ops(template, conditions)
+        ops.append(add_op(("Resources", template.unused_name("StandbyStackSet")), stack_set))
+        if secrets:
+            return Fix(f"Move the NoEcho parameter{'s' * (len(secrets) > 1)} {', '.join(secrets)} to a dynamic "
+                       "reference, then add the standby StackSet", "display-only", tuple(ops))
+        new_required = [n for n in standby_params if n not in template.parameters]
+        if new_required:
+            return Fix(f"Add the standby StackSet (unsafe: new parameters without defaults: "
+                       f"{', '.join(new_required)})", "unsafe", tuple(ops))
+        return Fix("Add the standby StackSet, off until DrTemplateUrl is set", "safe", tuple(ops))
+
+    examples = (
+        Example(
+            'region-bound-parameters-get-standby-twins',
+            text='''\
+AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  VpcId:
+    Type: AWS::EC2::VPC::Id
+  PublicSubnets:
+    Type: List<AWS::EC2::Subnet::Id>
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: !Ref PublicSubnets
+  TargetGroup:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 8080
+      Protocol: HTTP
+      VpcId: !Ref VpcId
+      HealthCheckPath: /healthz
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LoadBalancer
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref TargetGroup
+''',
+            fixed='''\
+AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  VpcId:
+    Type: AWS::EC2::VPC::Id
+  PublicSubnets:
+    Type: List<AWS::EC2::Subnet::Id>
+  DeploymentRole:
+    Type: String
+    AllowedValues:
+      - primary
+      - standby
+    Default: primary
+    Description: primary in the main region; standby in the region that takes over
+  StandbyRegion:
+    Type: String
+    Default: us-west-2
+    Description: Region of the standby stack
+  DrTemplateUrl:
+    Type: String
+    Default: ''
+    Description: S3 URL of this template for the standby stack; empty keeps it off
+  StandbyVpcId:
+    Type: AWS::EC2::VPC::Id
+    Description: VpcId in the standby region
+  StandbyPublicSubnets:
+    Type: List<AWS::EC2::Subnet::Id>
+    Description: PublicSubnets in the standby region
+Conditions:
+  IsPrimary: !Equals [!Ref DeploymentRole, primary]
+  HasDrTemplateUrl: !Not [!Equals [!Ref DrTemplateUrl, '']]
+  NotInStandbyRegion: !Not [!Equals [!Ref AWS::Region, !Ref StandbyRegion]]
+  CreateDrStackSet: !And
+    - Condition: IsPrimary
+    - Condition: HasDrTemplateUrl
+    - Condition: NotInStandbyRegion
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: !Ref PublicSubnets
+  TargetGroup:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 8080
+      Protocol: HTTP
+      VpcId: !Ref VpcId
+      HealthCheckPath: /healthz
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LoadBalancer
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref TargetGroup
+  StandbyStackSet:
+    Type: AWS::CloudFormation::StackSet
+    Condition: CreateDrStackSet
+    Properties:
+      StackSetName: !Sub ${AWS::StackName}-standby
+      Description: Standby copy of this stack in the standby region
+      PermissionModel: SELF_MANAGED
+      TemplateURL: !Ref DrTemplateUrl
+      OperationPreferences:
+        RegionConcurrencyType: SEQUENTIAL
+        MaxConcurrentCount: 1
+        FailureToleranceCount: 0
+      StackInstancesGroup:
+        - DeploymentTargets:
+            Accounts:
+              - !Ref AWS::AccountId
+          Regions:
+            - !Ref StandbyRegion
+      Parameters:
+        - ParameterKey: DeploymentRole
+          ParameterValue: standby
+        - ParameterKey: VpcId
+          ParameterValue: !Ref StandbyVpcId
+        - ParameterKey: PublicSubnets
+          ParameterValue: !Join [',', !Ref StandbyPublicSubnets]
+''',
+            pointers=('/Resources/LoadBalancer',),
+            unsafe_fixes=True,
+        ),
+        Example(
+            'json-named-role-collides-in-the-standby-region',
+            text='''\
+{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Parameters": {
+    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>", "Default": "subnet-1,subnet-2"},
+    "AppName": {"Type": "String"}
+  },
+  "Resources": {
+    "Alb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {"Subnets": {"Ref": "Subnets"}}},
+    "AppRole": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {
+        "RoleName": {"Fn::Sub": "${AppName}-role"},
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+      }
+    }
+  }
+}
+''',
+            fixed='''\
+{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Parameters": {
+    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>", "Default": "subnet-1,subnet-2"},
+    "AppName": {"Type": "String"},
+    "DeploymentRole": {
+      "Type": "String",
+      "AllowedValues": ["primary", "standby"],
+      "Default": "primary",
+      "Description": "primary in the main region; standby in the region that takes over"
+    },
+    "StandbyRegion": {
+      "Type": "String",
+      "Default": "us-west-2",
+      "Description": "Region of the standby stack"
+    },
+    "DrTemplateUrl": {
+      "Type": "String",
+      "Default": "https://s3.amazonaws.com/bucket/app.json",
+      "Description": "S3 URL of this template for the standby stack; empty keeps it off"
+    }
+  },
+  "Conditions": {
+    "IsPrimary": {"Fn::Equals": [{"Ref": "DeploymentRole"}, "primary"]},
+    "HasDrTemplateUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "DrTemplateUrl"}, ""]}]},
+    "NotInStandbyRegion": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "StandbyRegion"}]}]},
+    "CreateDrStackSet": {
+      "Fn::And": [
+        {
+          "Condition": "IsPrimary"
+        },
+        {
+          "Condition": "HasDrTemplateUrl"
+        },
+        {
+          "Condition": "NotInStandbyRegion"
+        }
+      ]
+    }
+  },
+  "Resources": {
+    "Alb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {"Subnets": {"Ref": "Subnets"}}},
+    "AppRole": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {
+        "RoleName": {"Fn::Sub": "${AppName}-role"},
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+      }
+    },
+    "StandbyStackSet": {
+      "Type": "AWS::CloudFormation::StackSet",
+      "Condition": "CreateDrStackSet",
+      "Properties": {
+        "StackSetName": {"Fn::Sub": "${AWS::StackName}-standby"},
+        "Description": "Standby copy of this stack in the standby region",
+        "PermissionModel": "SELF_MANAGED",
+        "TemplateURL": {"Ref": "DrTemplateUrl"},
+        "Capabilities": ["CAPABILITY_NAMED_IAM"],
+        "OperationPreferences": {
+          "RegionConcurrencyType": "SEQUENTIAL",
+          "MaxConcurrentCount": 1,
+          "FailureToleranceCount": 0
+        },
+        "StackInstancesGroup": [
+          {
+            "DeploymentTargets": {
+              "Accounts": [
+                {"Ref": "AWS::AccountId"}
+              ]
+            },
+            "Regions": [
+              {"Ref": "StandbyRegion"}
+            ]
+          }
+        ],
+        "Parameters": [
+          {
+            "ParameterKey": "DeploymentRole",
+            "ParameterValue": "standby"
+          },
+          {
+            "ParameterKey": "AppName",
+            "ParameterValue": {"Ref": "AppName"}
+          }
+        ]
+      }
+    }
+  }
+}
+''',
+            pointers=('/Resources/Alb',),
+            format='json',
+            options={'template-url': 'https://s3.amazonaws.com/bucket/app.json'},
+        ),
+        Example(
+            'noecho-parameter-makes-it-display-only',
+            text='''\
+Parameters:
+  PublicSubnets:
+    Type: CommaDelimitedList
+    Default: subnet-1,subnet-2
+  ApiKey:
+    Type: String
+    NoEcho: true
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: !Ref PublicSubnets
+''',
+            fixed='''\
+Parameters:
+  PublicSubnets:
+    Type: CommaDelimitedList
+    Default: subnet-1,subnet-2
+  ApiKey:
+    Type: String
+    NoEcho: true
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: !Ref PublicSubnets
+''',
+            pointers=('/Resources/LoadBalancer',),
+        ),
+        Example(
+            'any-template-option',
+            text='''\
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+''',
+            fixed='''\
+Parameters:
+  DeploymentRole:
+    Type: String
+    AllowedValues:
+      - primary
+      - standby
+    Default: primary
+    Description: primary in the main region; standby in the region that takes over
+  StandbyRegion:
+    Type: String
+    Default: eu-west-1
+    Description: Region of the standby stack
+  DrTemplateUrl:
+    Type: String
+    Default: ''
+    Description: S3 URL of this template for the standby stack; empty keeps it off
+Conditions:
+  IsPrimary: !Equals [!Ref DeploymentRole, primary]
+  HasDrTemplateUrl: !Not [!Equals [!Ref DrTemplateUrl, '']]
+  NotInStandbyRegion: !Not [!Equals [!Ref AWS::Region, !Ref StandbyRegion]]
+  CreateDrStackSet: !And
+    - Condition: IsPrimary
+    - Condition: HasDrTemplateUrl
+    - Condition: NotInStandbyRegion
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  StandbyStackSet:
+    Type: AWS::CloudFormation::StackSet
+    Condition: CreateDrStackSet
+    Properties:
+      StackSetName: !Sub ${AWS::StackName}-standby
+      Description: Standby copy of this stack in the standby region
+      PermissionModel: SELF_MANAGED
+      TemplateURL: !Ref DrTemplateUrl
+      OperationPreferences:
+        RegionConcurrencyType: SEQUENTIAL
+        MaxConcurrentCount: 1
+        FailureToleranceCount: 0
+      StackInstancesGroup:
+        - DeploymentTargets:
+            Accounts:
+              - !Ref AWS::AccountId
+          Regions:
+            - !Ref StandbyRegion
+      Parameters:
+        - ParameterKey: DeploymentRole
+          ParameterValue: standby
+''',
+            pointers=('',),
+            options={'any-template': True, 'standby-region': 'eu-west-1'},
+        ),
+        Example(
+            'good-internal-alb',
+            text='''\
+Parameters:
+  PrivateSubnets:
+    Type: List<AWS::EC2::Subnet::Id>
+Resources:
+  InternalLoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Scheme: internal
+      Subnets: !Ref PrivateSubnets
+''',
+        ),
+        Example(
+            'good-stack-set-in-place',
+            text='''\
+{
+  "Parameters": {
+    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"},
+    "Zone": {"Type": "AWS::Route53::HostedZone::Id"},
+    "Role": {"Type": "String", "AllowedValues": ["primary", "standby"]}
+  },
+  "Conditions": {"Primary": {"Fn::Equals": [{"Ref": "Role"}, "primary"]}},
+  "Resources": {
+    "Alb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {"Subnets": {"Ref": "Subnets"}}},
+    "Check": {"Type": "AWS::Route53::HealthCheck", "Properties": {"HealthCheckConfig": {"Type": "HTTP", "FullyQualifiedDomainName": {"Fn::GetAtt": ["Alb", "DNSName"]}}}},
+    "Record": {
+      "Type": "AWS::Route53::RecordSet",
+      "Properties": {
+        "HostedZoneId": {"Ref": "Zone"}, "Name": "api.example.com", "Type": "CNAME", "TTL": "30",
+        "ResourceRecords": [{"Fn::GetAtt": ["Alb", "DNSName"]}],
+        "Failover": {"Fn::If": ["Primary", "PRIMARY", "SECONDARY"]}, "SetIdentifier": {"Ref": "AWS::Region"},
+        "HealthCheckId": {"Ref": "Check"}
+      }
+    },
+    "StackSet": {
+      "Type": "AWS::CloudFormation::StackSet",
+      "Properties": {"StackSetName": "standby", "PermissionModel": "SELF_MANAGED", "TemplateURL": "https://example.com/t.json"}
+    }
+  }
+}
+''',
+            format='json',
+        ),
+    )
+
+
+def _capabilities(template: Template) -> list[str]:
+    capabilities = []
+    iam = [r for r in template.resources.values() if r.type.startswith("AWS::IAM::")]
+    if iam:
+        named = any(name in r.properties for r in iam for name in ("RoleName", "ManagedPolicyName", "UserName",
+                                                                     "GroupName", "InstanceProfileName"))
+        capabilities.append("CAPABILITY_NAMED_IAM" if named else "CAPABILITY_IAM")
+    if template.transform:
+        capabilities.append("CAPABILITY_AUTO_EXPAND")
+    return capabilities
+
+
+def _global_names(template: Template) -> list[str]:
+    """Resources with an account-wide fixed name that does not vary by region."""
+    properties = aws_data("global_names.json")["properties"]
+    found = []
+    for resource in template.resources.values():
+        key = properties.get(resource.type)
+        if key is None or key not in resource.properties:
+            continue
+        text = flatten(resource.properties[key])
+        if text is not None and "${AWS::Region}" not in text:
+            found.append(f"{resource.name}.{key}")
+    return found
