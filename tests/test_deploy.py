@@ -99,3 +99,54 @@ def test_outputs_from_a_saved_describe_stacks(tmp_path):
     failed = subprocess.run([sys.executable, "-m", "cfnfix.cli", "outputs", "--from", str(saved), "-o", str(out)],
                             capture_output=True, text=True, timeout=60)
     assert (failed.returncode, failed.stderr) == (2, "cfnfix: error: stack s is ROLLBACK_COMPLETE\n")
+
+
+def test_failover_records_and_standby_stack_set(moto):
+    fixed = fixed_example(("CFX201", "CFX202"))
+    stack_set = fixed["Resources"]["StandbyStackSet"]["Properties"]
+    data = moto_subset(fixed)
+    body = json.dumps(data)
+    route53 = boto3.client("route53", endpoint_url=moto, region_name="us-east-1")
+    zone = route53.create_hosted_zone(Name="payments.example.com", CallerReference="cfnfix")["HostedZone"]["Id"]
+    zone_id = zone.rsplit("/", 1)[-1]
+    common = {"HostedZoneId": zone_id, "DomainName": "api.payments.example.com"}
+    for region, role in (("us-east-1", "primary"), ("us-west-2", "standby")):
+        cloudformation = boto3.client("cloudformation", endpoint_url=moto, region_name=region)
+        deploy(cloudformation, "payments-dr", body, {**common, "DeploymentRole": role, "EnvironmentSuffix": role})
+
+    records = route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
+    failover = {r["Failover"]: r for r in records if r.get("Failover")}
+    assert set(failover) == {"PRIMARY", "SECONDARY"}
+    assert {r["TTL"] for r in failover.values()} == {30}
+    assert {r["Type"] for r in failover.values()} == {"CNAME"}
+    assert failover["PRIMARY"]["SetIdentifier"] == "LoadBalancer-us-east-1"
+    assert failover["SECONDARY"]["SetIdentifier"] == "LoadBalancer-us-west-2"
+    checks = route53.list_health_checks()["HealthChecks"]
+    assert len(checks) == 2 and {c["HealthCheckConfig"]["RequestInterval"] for c in checks} == {30}
+    assert {r["HealthCheckId"] for r in failover.values()} == {c["Id"] for c in checks}
+
+    # the StackSet resource as cfnfix wrote it, driven through the StackSet API
+    cloudformation = boto3.client("cloudformation", endpoint_url=moto, region_name="us-east-1")
+    account = boto3.client("sts", endpoint_url=moto, region_name="us-east-1").get_caller_identity()["Account"]
+    assert stack_set["PermissionModel"] == "SELF_MANAGED"
+    passed = {p["ParameterKey"]: p["ParameterValue"] for p in stack_set["Parameters"]}
+    assert passed["DeploymentRole"] == "standby"
+    # moto names an unnamed target group after its stack, and a StackSet instance's stack name
+    # holds a ':' that moto's own name check rejects: name it in moto's copy of the template
+    standby_body = json.loads(body)
+    standby_body["Resources"]["TargetGroup"]["Properties"]["Name"] = "payments-standby-tg"
+    cloudformation.create_stack_set(StackSetName="payments-standby", TemplateBody=json.dumps(standby_body),
+                                    Capabilities=stack_set["Capabilities"],
+                                    PermissionModel=stack_set["PermissionModel"],
+                                    Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in
+                                                {**common, "DeploymentRole": "standby",
+                                                 "EnvironmentSuffix": "stackset"}.items()])
+    group = stack_set["StackInstancesGroup"][0]
+    assert group["Regions"] == [{"Ref": "StandbyRegion"}] and fixed["Parameters"]["StandbyRegion"]["Default"] == "us-west-2"
+    cloudformation.create_stack_instances(StackSetName="payments-standby", Accounts=[account], Regions=["us-west-2"],
+                                          OperationPreferences=stack_set["OperationPreferences"])
+    instances = cloudformation.list_stack_instances(StackSetName="payments-standby")["Summaries"]
+    assert [(i["Account"], i["Region"]) for i in instances] == [(account, "us-west-2")]
+    west = boto3.client("cloudformation", endpoint_url=moto, region_name="us-west-2")
+    names = [s["StackName"] for s in west.describe_stacks()["Stacks"]]
+    assert any(name.startswith("StackSet") and "payments-standby" in name for name in names), names
