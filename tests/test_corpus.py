@@ -16,7 +16,7 @@ from cfnfix.errors import CfnfixError, ParseError, WriteError
 from cfnfix.source import SCALAR, TAG
 from cfnfix.writer import write
 
-from .helpers import CORPUS, assert_local, corpus_files
+from .helpers import CORPUS, ROOT, assert_local, corpus_files
 
 pytestmark = [pytest.mark.corpus,
               pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")]
@@ -205,3 +205,44 @@ def test_injected_hardcoded_role_is_found_and_fixed_everywhere():
         assert again.text == result.text, path
         fixed_count += 1
     assert fixed_count > 450
+
+
+def test_every_rule_fixes_the_corpus_exactly_and_idempotently():
+    """Apply every fix (unsafe included) to every template: exact, idempotent, no new cfn-lint findings."""
+    from .helpers import lint_findings
+
+    settings = cfnfix.Settings(unsafe_fixes=True)
+    rewritten = 0
+    problems = []
+    for path, doc in _readable():
+        if not is_template(doc.data):
+            continue
+        result = cfnfix.fix_text(doc.text, doc.format, settings=settings)
+        if result.error is not None:
+            problems.append((path, result.error.message))
+            continue
+        if not result.changed:
+            continue
+        rewritten += 1
+        expected = jsonpatch.apply_patch(copy.deepcopy(doc.data), [dict(op) for op in result.patch])
+        assert parse_text(result.text, doc.format).data == expected, path
+        again = cfnfix.fix_text(result.text, doc.format, settings=settings)
+        assert again.text == result.text, path
+        new = lint_findings(result.text) - lint_findings(doc.text)
+        assert not new, (path, sorted(new)[:5])
+    assert problems == []
+    assert rewritten > 100
+
+
+def test_cfx301_findings_equal_the_golden_list():
+    import json
+
+    golden = json.loads((ROOT / "tests" / "golden" / "cfx301-corpus.json").read_text())["findings"]
+    found = []
+    for path, doc in _readable():
+        if not is_template(doc.data):
+            continue
+        result = cfnfix.check_text(doc.text, doc.format, cfnfix.Settings(select=("CFX301",)))
+        found += [{"file": str(path.relative_to(CORPUS)), "pointer": f.pointer, "line": f.line, "message": f.message}
+                  for f in result.findings]
+    assert found == golden
