@@ -50,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     tests.add_argument("--tests", required=True, metavar="DIR", help="folder (or file) of tests")
     tests.add_argument("--write", metavar="FILE", help="generate a pytest module that checks every resource")
 
+    config = sub.add_parser("config", help="print the settings that apply to a path")
+    config.add_argument("path", metavar="PATH")
+    config.add_argument("--config", metavar="FILE", help="use this configuration file only")
+
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rule = sub.add_parser("rule", help="show one rule's documentation")
@@ -68,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args)
         if args.command == "rule":
             return _rule(args)
+        if args.command == "config":
+            return _config(args)
         if args.command == "outputs":
             return _outputs(args)
         if args.command == "tests":
@@ -107,6 +113,25 @@ def _rule(args: argparse.Namespace) -> int:
         _error(f"no rule {args.rule!r}; `cfnfix rules` lists them")
         return 2
     print(f"# {rule.name} ({rule.code})\n\nSeverity: {rule.severity}. Fix: {rule.fix_title}.\n\n{rule.doc()}")
+    return 0
+
+
+def _config(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .config import find_config, settings_for
+    from .errors import CfnfixError
+
+    target = Path(args.path).resolve()
+    folder = target if target.is_dir() else target.parent
+    source = Path(args.config).resolve() if args.config else find_config(folder)
+    try:
+        settings = settings_for(str(folder / "x"), {}, args.config)
+    except CfnfixError as exc:
+        _error(str(exc.problem))
+        return 2
+    print(json.dumps({"config": str(source) if source else None,
+                      "settings": settings.model_dump(by_alias=True, mode="json")}, indent=2))
     return 0
 
 
@@ -178,13 +203,14 @@ def _run(args: argparse.Namespace) -> int:
         overrides["ignore"] = _split(args.ignore)
     if getattr(args, "unsafe_fixes", None):
         overrides["unsafe_fixes"] = True
-    mode = "check"
+    if getattr(args, "report_unused_suppressions", False):
+        overrides["report_unused_suppressions"] = True
+    mode = "sarif" if args.command == "check" and args.format == "sarif" else "check"
     if args.command == "apply":
         mode = "diff" if args.diff else "patch" if args.patch else "apply"
     try:
         results, problems = runner.run(args.paths, mode, overrides, args.config,
-                                       jobs=args.jobs or os.cpu_count() or 1,
-                                       unused_suppressions=getattr(args, "report_unused_suppressions", False))
+                                       jobs=args.jobs or os.cpu_count() or 1)
     except CfnfixError as exc:
         _error(str(exc.problem))
         return 2
@@ -194,7 +220,7 @@ def _run(args: argparse.Namespace) -> int:
     for r in errors:
         _error(str(r.error))
     status = 2 if problems or errors else 0
-    if mode == "check":
+    if mode in ("check", "sarif"):
         out = _check_report(args.format, results)
         if args.output:
             from .fileio import write_atomic
@@ -217,8 +243,7 @@ def _check_report(fmt: str, results: list) -> str:
     if fmt == "github":
         return report.github(checks)
     if fmt == "sarif":
-        fixed = {r.path: (r.fix.original, r.fix.text) for r in results if r.fix and r.fix.changed}
-        return report.sarif(checks, fixed)
+        return report.sarif(checks, {r.path: r.fix_texts for r in results})
     return report.text(checks)
 
 

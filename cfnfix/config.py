@@ -18,7 +18,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-TOP_KEYS = {"select", "ignore", "unsafe-fixes", "exclude", "rules"}
+TOP_KEYS = {"select", "ignore", "unsafe-fixes", "exclude", "report-unused-suppressions", "rules"}
 
 
 def _fail(message: str, path: Path) -> CfnfixError:

@@ -67,53 +67,90 @@ def not_a_template() -> ParseError:
 # -- detection --------------------------------------------------------------------------------
 
 
-def _suppressions(template: Template) -> list[tuple[str, str | None]]:
-    """(code, resource or None) pairs from ``Metadata: {cfnfix: {ignore: [...]}}``."""
-    found: list[tuple[str, str | None]] = []
+@dataclass(frozen=True)
+class Suppression:
+    code: str
+    resource: str | None  # None: the whole template
+    pointer: str          # of the entry, for reporting it unused
+
+
+class _BadSuppression(Exception):
+    def __init__(self, pointer: str, message: str):
+        super().__init__(message)
+        self.pointer = pointer
+        self.message = message
+
+
+def _suppressions(template: Template) -> list[Suppression]:
+    """Entries of ``Metadata: {cfnfix: {ignore: [{code, reason}]}}`` on the template or a resource."""
+    found: list[Suppression] = []
     places: list[tuple[str | None, Any]] = [(None, template.metadata)]
     places += [(name, r.metadata) for name, r in template.resources.items()]
     for resource, metadata in places:
-        entries = metadata.get("cfnfix", {}).get("ignore", []) if isinstance(metadata.get("cfnfix"), dict) else []
-        where = f"/Resources/{resource}/Metadata" if resource else "/Metadata"
+        block = metadata.get("cfnfix")
+        if block is None:
+            continue
+        where = jp.join(("Resources", resource, "Metadata", "cfnfix")) if resource else "/Metadata/cfnfix"
+        entries = block.get("ignore") if isinstance(block, dict) else None
         if not isinstance(entries, list):
-            raise ParseError(Problem(f"{where}/cfnfix/ignore must be a list of {{code, reason}}"))
-        for entry in entries:
+            raise _BadSuppression(where, "cfnfix metadata needs `ignore:` with a list of {code, reason}")
+        for index, entry in enumerate(entries):
+            pointer = f"{where}/ignore/{index}"
             if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
-                raise ParseError(Problem(f"{where}/cfnfix/ignore: each entry needs a code and a reason, "
-                                         f"got {entry!r}"))
+                raise _BadSuppression(pointer, "a suppression needs a code and a reason")
             if not str(entry.get("reason") or "").strip():
-                raise ParseError(Problem(f"{where}/cfnfix/ignore: suppressing {entry['code']} needs a reason"))
-            found.append((entry["code"].upper(), resource))
+                raise _BadSuppression(pointer, f"suppressing {entry['code']} needs a reason")
+            found.append(Suppression(entry["code"].strip().upper(), resource, pointer))
     return found
 
 
-def _suppressed(finding: Finding, suppressions: list[tuple[str, str | None]]) -> bool:
-    return any(finding.code.startswith(code) and (resource is None or resource == finding.resource)
-               for code, resource in suppressions)
+def _matches(finding: Finding, suppression: Suppression) -> bool:
+    return finding.code.startswith(suppression.code) and suppression.resource in (None, finding.resource)
 
 
 def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None = None,
            positions: bool = True) -> tuple[list[Finding], int]:
     """Findings (each with its fix, if any) and how many were suppressed."""
     template = Template.from_data(doc.data)
-    suppressions = _suppressions(template)
+    try:
+        suppressions = _suppressions(template)
+    except _BadSuppression as exc:
+        line, column = _position(doc, exc.pointer)
+        raise ParseError(Problem(exc.message, None, line, column)) from None
+    used: set[Suppression] = set()
     findings: list[Finding] = []
     suppressed = 0
     for rule in rules if rules is not None else settings.rule_instances():
         for finding in rule.detect(template):
-            if _suppressed(finding, suppressions):
+            matched = [s for s in suppressions if _matches(finding, s)]
+            if matched:
+                used.update(matched)
                 suppressed += 1
                 continue
             findings.append(finding.with_fix(rule.fix(finding, template)))
+    if settings.report_unused_suppressions:
+        findings += [Finding("CFX000", "unused-suppression", "low",
+                             f"the suppression of {s.code} matches no finding; remove it", s.pointer, s.resource)
+                     for s in suppressions if s not in used and settings.enabled(s.code.ljust(6, "0"))]
     findings.sort(key=lambda f: (f.code, f.pointer))
     if positions and findings:
         findings = [_positioned(doc, f) for f in findings]
     return findings, suppressed
 
 
+def _node(doc: Document, pointer: str):
+    """The node at pointer, or its nearest ancestor that has text of its own."""
+    chain = doc.sourcemap.locate(jp.split(pointer))
+    return next((n for n in reversed(chain) if n is not None), None)
+
+
+def _position(doc: Document, pointer: str) -> tuple[int | None, int | None]:
+    node = _node(doc, pointer)
+    return doc.sourcemap.line_col(node.start) if node is not None else (None, None)
+
+
 def _positioned(doc: Document, finding: Finding) -> Finding:
-    chain = doc.sourcemap.locate(jp.split(finding.pointer))
-    node = next((n for n in reversed(chain) if n is not None), None)
+    node = _node(doc, finding.pointer)
     if node is None:
         return finding
     line, column = doc.sourcemap.line_col(node.start)

@@ -85,8 +85,9 @@ def _esc(message: str) -> str:
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 
 
-def sarif(results: Sequence[CheckResult], fixed_text: dict[str, tuple[str, str]] | None = None) -> str:
-    """SARIF 2.1.0; ``fixed_text`` maps a path to (original, fixed) to describe fixes as replacements."""
+def sarif(results: Sequence[CheckResult],
+          fix_texts: dict[str, tuple[tuple[str, str] | None, ...]] | None = None) -> str:
+    """SARIF 2.1.0; ``fix_texts`` gives, per path and finding, (original, fixed) for its replacement."""
     from .rules import all_rules
 
     rules = all_rules()
@@ -106,15 +107,18 @@ def sarif(results: Sequence[CheckResult], fixed_text: dict[str, tuple[str, str]]
         if r.error:
             notifications.append({"level": "error", "message": {"text": r.error.message},
                                   "locations": [_location(uri, r.error.line or 1, r.error.column or 1, None, None)]})
-        for f in r.findings:
+        texts = (fix_texts or {}).get(r.path or "", ())
+        for number, f in enumerate(r.findings):
             item: dict[str, Any] = {
-                "ruleId": f.code, "ruleIndex": index.get(f.code, 0), "level": _LEVEL[f.severity],
+                "ruleId": f.code, "level": _LEVEL[f.severity],
                 "message": {"text": f.message},
                 "locations": [_location(uri, f.line or 1, f.column or 1, f.end_line, f.end_column)],
                 "properties": {"pointer": f.pointer, "resource": f.resource},
             }
-            if f.fix and r.path and fixed_text and r.path in fixed_text:
-                item["fixes"] = [_fix(uri, f.fix.title, *fixed_text[r.path])]
+            if f.code in index:
+                item["ruleIndex"] = index[f.code]
+            if f.fix and number < len(texts) and texts[number] is not None:
+                item["fixes"] = [_fix(uri, f.fix.title, *texts[number])]
             sarif_results.append(item)
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "cfnfix", "version": __version__, "semanticVersion": __version__,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Literal
 
@@ -10,8 +11,9 @@ from .config import settings_for
 from .engine import CheckResult, FixResult, NotATemplate, check_document, fix_document, load
 from .errors import CfnfixError, Problem
 from .fileio import discover, read_bytes, write_atomic
+from .settings import Settings
 
-Mode = Literal["check", "apply", "diff", "patch"]
+Mode = Literal["check", "sarif", "apply", "diff", "patch"]
 PARALLEL_FROM = 8  # files; below this, starting processes costs more than it saves
 
 
@@ -20,6 +22,8 @@ class FileResult:
     path: str
     check: CheckResult
     fix: FixResult | None = None
+    # for SARIF: each finding's fix written on its own, as (original text, fixed text)
+    fix_texts: tuple[tuple[str, str] | None, ...] = ()
 
     @property
     def error(self) -> Problem | None:
@@ -34,16 +38,16 @@ class FileResult:
         return self.check.skipped
 
 
-def process(path: str, named: bool, mode: Mode, overrides: dict[str, Any], config: str | None) -> FileResult:
+def process(path: str, named: bool, mode: Mode, settings: Settings) -> FileResult:
     try:
-        settings = settings_for(path, overrides, config)
         doc = load(read_bytes(path), path, named)
     except NotATemplate:
         return FileResult(path, CheckResult(path, None, skipped=True))
     except CfnfixError as exc:
         return FileResult(path, CheckResult(path, None, error=exc.problem.at(path)))
-    if mode == "check":
-        return FileResult(path, check_document(doc, settings, path))
+    if mode in ("check", "sarif"):
+        checked = check_document(doc, settings, path)
+        return FileResult(path, checked, fix_texts=_fix_texts(doc, checked) if mode == "sarif" else ())
     fixed = fix_document(doc, settings, path)
     if fixed.error is None and mode == "apply" and fixed.changed:
         try:
@@ -54,17 +58,40 @@ def process(path: str, named: bool, mode: Mode, overrides: dict[str, Any], confi
     return FileResult(path, check, fixed)
 
 
+def _fix_texts(doc, checked: CheckResult) -> tuple[tuple[str, str] | None, ...]:
+    from .writer import write
+
+    texts: list[tuple[str, str] | None] = []
+    for finding in checked.findings:
+        if finding.fix is None or finding.fix.safety == "display-only":
+            texts.append(None)
+            continue
+        try:
+            texts.append((doc.text, write(doc, [dict(op) for op in finding.fix.patch]).text))
+        except CfnfixError:
+            texts.append(None)  # needs another fix first: described, not offered as a replacement
+    return tuple(texts)
+
+
 def _process_star(args: tuple) -> FileResult:
     return process(*args)
 
 
 def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | None = None,
-        jobs: int = 1, unused_suppressions: bool = False) -> tuple[list[FileResult], list[Problem]]:
-    excludes = tuple(overrides.get("exclude", ()))
-    files, problems = discover(paths, excludes)
-    files = [(p, named) for p, named in files if named or not _excluded(p, config, overrides)]
-    files.sort(key=lambda item: item[0])
-    work = [(p, named, mode, overrides, config) for p, named in files]
+        jobs: int = 1) -> tuple[list[FileResult], list[Problem]]:
+    files, problems = discover(paths, tuple(overrides.get("exclude", ())))
+    work = []
+    for path, named in sorted(files):
+        try:
+            settings = settings_for(path, overrides, config)
+        except CfnfixError as exc:
+            # a broken configuration file is reported once, under its own name
+            if exc.problem not in problems:
+                problems.append(exc.problem)
+            continue
+        if not named and _excluded(path, settings.exclude):
+            continue
+        work.append((path, named, mode, settings))
     if jobs > 1 and len(work) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -72,10 +99,10 @@ def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | N
             results = list(pool.map(_process_star, work, chunksize=max(1, len(work) // (jobs * 8))))
     else:
         results = [_process_star(w) for w in work]
-    for folder in paths:
-        if Path(folder).is_dir() and not any(
-                not r.skipped and _inside(r.path, folder) for r in results):
-            problems.append(Problem("no CloudFormation templates found in this folder", folder))
+    if not problems:
+        for folder in paths:
+            if Path(folder).is_dir() and not any(not r.skipped and _inside(r.path, folder) for r in results):
+                problems.append(Problem("no CloudFormation templates found in this folder", folder))
     return [r for r in results if not r.skipped], problems
 
 
@@ -83,11 +110,5 @@ def _inside(path: str, folder: str) -> bool:
     return Path(path).resolve().is_relative_to(Path(folder).resolve())
 
 
-def _excluded(path: str, config: str | None, overrides: dict[str, Any]) -> bool:
-    from fnmatch import fnmatch
-
-    try:
-        patterns = settings_for(path, overrides, config).exclude
-    except CfnfixError:
-        return False  # the file's own run reports the configuration error
+def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch(path, p) or fnmatch(Path(path).name, p) for p in patterns)

@@ -17,6 +17,7 @@ class Settings(BaseModel):
     ignore: tuple[str, ...] = ()
     unsafe_fixes: bool = Field(False, alias="unsafe-fixes")
     exclude: tuple[str, ...] = ()
+    report_unused_suppressions: bool = Field(False, alias="report-unused-suppressions")
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("select", "ignore")

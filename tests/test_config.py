@@ -1,0 +1,183 @@
+"""Configuration files, flags and in-template suppression, each behaviour and each error path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SLR = ("arn:aws:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
+       "AWSServiceRoleForApplicationAutoScaling_ECSService")
+TEMPLATE = f"""\
+Resources:
+  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MaxCapacity: 2
+      MinCapacity: 1
+      ResourceId: service/c/s
+      RoleARN: !Sub {SLR}
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+  Queue:
+    Type: AWS::SQS::Queue
+"""
+
+
+def cfnfix(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cfnfix.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=60)
+
+
+def codes(result: subprocess.CompletedProcess) -> list[str]:
+    return [f["code"] for file in json.loads(result.stdout)["files"] for f in file["findings"]]
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "stack").mkdir()
+    (tmp_path / "stack" / "app.yaml").write_text(TEMPLATE)
+    return tmp_path
+
+
+def test_defaults_run_every_rule(project):
+    assert codes(cfnfix("check", "--format", "json", "stack", cwd=project)) == ["CFX101", "CFX401"]
+
+
+def test_pyproject_table(project):
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.cfnfix]\nselect = ["CFX4"]\n')
+    assert codes(cfnfix("check", "--format", "json", "stack", cwd=project)) == ["CFX401"]
+
+
+def test_dotfile_wins_over_pyproject_in_one_folder(project):
+    (project / "pyproject.toml").write_text('[tool.cfnfix]\nselect = ["CFX4"]\n')
+    (project / ".cfnfix.toml").write_text('select = ["CFX1"]\n')
+    assert codes(cfnfix("check", "--format", "json", "stack", cwd=project)) == ["CFX101"]
+
+
+def test_nearest_folder_wins(project):
+    (project / ".cfnfix.toml").write_text('select = ["CFX1"]\n')
+    (project / "stack" / "pyproject.toml").write_text('[tool.cfnfix]\nignore = ["CFX1"]\n')
+    assert codes(cfnfix("check", "--format", "json", "stack", cwd=project)) == ["CFX401"]
+
+
+def test_pyproject_without_table_is_passed_over(project):
+    (project / ".cfnfix.toml").write_text('select = ["CFX1"]\n')
+    (project / "stack" / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert codes(cfnfix("check", "--format", "json", "stack", cwd=project)) == ["CFX101"]
+
+
+def test_flags_win_over_files(project):
+    (project / ".cfnfix.toml").write_text('select = ["CFX1"]\n')
+    assert codes(cfnfix("check", "--format", "json", "--select", "CFX401", "stack", cwd=project)) == ["CFX401"]
+
+
+def test_rule_options_and_unsafe_fixes(project):
+    (project / ".cfnfix.toml").write_text('select = ["CFX101"]\n[rules.CFX101]\nstrategy = "dedicated-role"\n')
+    result = cfnfix("check", "--format", "json", "stack", cwd=project)
+    (finding,) = json.loads(result.stdout)["files"][0]["findings"]
+    assert finding["fix"]["safety"] == "unsafe"  # the template's first IAM resource
+    (project / ".cfnfix.toml").write_text('select = ["CFX101"]\nunsafe-fixes = true\n'
+                                          '[rules.hardcoded-service-linked-role]\nstrategy = "dedicated-role"\n')
+    applied = cfnfix("apply", "stack", cwd=project)
+    assert (applied.returncode, applied.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert "ServiceAutoScalingRole" in (project / "stack" / "app.yaml").read_text()
+
+
+def test_exclude_globs(project):
+    (project / "stack" / "generated").mkdir()
+    (project / "stack" / "generated" / "copy.yaml").write_text(TEMPLATE)
+    (project / ".cfnfix.toml").write_text('exclude = ["*/generated/*"]\n')
+    result = cfnfix("check", "--format", "json", "stack", cwd=project)
+    assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["stack/app.yaml"]
+
+
+def test_config_command_prints_resolved_settings(project):
+    (project / ".cfnfix.toml").write_text('select = ["CFX1"]\n[rules.CFX101]\nstrategy = "remove-role-arn"\n')
+    result = cfnfix("config", "stack/app.yaml", cwd=project)
+    assert result.returncode == 0
+    shown = json.loads(result.stdout)
+    assert shown["config"] == str((project / ".cfnfix.toml").resolve())
+    assert shown["settings"]["select"] == ["CFX1"]
+    assert shown["settings"]["rules"] == {"CFX101": {"strategy": "remove-role-arn"}}
+    assert shown["settings"]["unsafe-fixes"] is False
+
+
+@pytest.mark.parametrize("content,message", [
+    ('colour = "red"\n', "unknown key 'colour'"),
+    ('select = "CFX1"\n', "select: Input should be a valid tuple"),
+    ('unsafe-fixes = "maybe"\n', "unsafe-fixes: Input should be a valid boolean"),
+    ('[rules.CFX999]\nx = 1\n', "unknown rule 'rules.CFX999'"),
+    ('[rules.CFX101]\nstrategy = "guess"\n', "rules.CFX101.strategy: Input should be 'auto', 'dedicated-role' or 'remove-role-arn'"),
+    ('[rules.CFX101]\ncolour = 1\n', "rules.CFX101.colour: Extra inputs are not permitted"),
+    ('[rules.CFX202]\nstandby-region = "mars"\n', "rules.CFX202.standby-region: String should match pattern"),
+    ('rules = 3\n', "'rules' must be a table of rule codes"),
+    ('select = [\n', "invalid TOML"),
+])
+def test_configuration_errors_name_the_key_and_the_file(project, content, message):
+    (project / ".cfnfix.toml").write_text(content)
+    for command in (["check", "stack"], ["apply", "stack"], ["config", "stack"]):
+        result = cfnfix(*command, cwd=project)
+        assert result.returncode == 2, command
+        line = result.stderr.strip()
+        assert "\n" not in line and "Traceback" not in line
+        assert line.startswith(f"cfnfix: error: {(project / '.cfnfix.toml').resolve()}: {message}"), line
+
+
+SUPPRESSED = TEMPLATE.replace("  Queue:\n    Type: AWS::SQS::Queue\n", """\
+  Queue:
+    Type: AWS::SQS::Queue
+    Metadata:
+      cfnfix:
+        ignore:
+          - code: CFX401
+            reason: the tests find this queue by its tag
+""")
+
+
+def test_resource_suppression_is_counted(project):
+    (project / "stack" / "app.yaml").write_text(SUPPRESSED)
+    result = cfnfix("check", "--format", "json", "stack", cwd=project)
+    report = json.loads(result.stdout)
+    assert codes(result) == ["CFX101"]
+    assert report["summary"]["suppressed"] == 1
+
+
+def test_template_suppression_covers_every_resource(project):
+    (project / "stack" / "app.yaml").write_text(
+        "Metadata:\n  cfnfix:\n    ignore:\n      - {code: CFX1, reason: migrated next sprint}\n" + TEMPLATE)
+    result = cfnfix("check", "--format", "json", "stack", cwd=project)
+    assert codes(result) == ["CFX401"]
+    assert json.loads(result.stdout)["summary"]["suppressed"] == 1
+
+
+def test_suppression_of_another_resource_does_not_apply(project):
+    (project / "stack" / "app.yaml").write_text(SUPPRESSED.replace("code: CFX401", "code: CFX101"))
+    assert codes(cfnfix("check", "--format", "json", "stack", cwd=project)) == ["CFX101", "CFX401"]
+
+
+@pytest.mark.parametrize("entry,message", [
+    ("          - code: CFX401\n", "16:13: suppressing CFX401 needs a reason"),
+    ("          - CFX401\n", "16:13: a suppression needs a code and a reason"),
+])
+def test_suppression_errors(project, entry, message):
+    text = SUPPRESSED.replace("          - code: CFX401\n            reason: the tests find this queue by its tag\n", entry)
+    (project / "stack" / "app.yaml").write_text(text)
+    assert text.splitlines()[15] == entry.rstrip("\n")
+    result = cfnfix("check", "stack", cwd=project)
+    assert (result.returncode, result.stderr) == (2, f"cfnfix: error: stack/app.yaml:{message}\n")
+
+
+def test_unused_suppressions_are_reported_on_request(project):
+    (project / "stack" / "app.yaml").write_text(SUPPRESSED.replace("code: CFX401", "code: CFX301"))
+    quiet = cfnfix("check", "--format", "json", "stack", cwd=project)
+    assert codes(quiet) == ["CFX101", "CFX401"]
+    loud = cfnfix("check", "--format", "json", "--report-unused-suppressions", "stack", cwd=project)
+    findings = json.loads(loud.stdout)["files"][0]["findings"]
+    assert [f["code"] for f in findings] == ["CFX000", "CFX101", "CFX401"]
+    assert findings[0]["pointer"] == "/Resources/Queue/Metadata/cfnfix/ignore/0"
+    assert findings[0]["message"] == "the suppression of CFX301 matches no finding; remove it"
+    assert loud.returncode == 1

@@ -1,0 +1,63 @@
+"""SARIF 2.1.0 (validated against the schema) and GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import jsonschema
+
+from .helpers import ROOT, SHARED
+
+EXAMPLE = ROOT / "examples" / "payment-processing"
+
+
+def cfnfix(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "cfnfix.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_sarif_of_the_example_validates_against_the_schema(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "payment", ignore=shutil.ignore_patterns("tests", "wrong-tests"))
+    result = cfnfix("check", "--format", "sarif", "payment", cwd=tmp_path)
+    assert result.returncode == 1
+    sarif = json.loads(result.stdout)
+    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(sarif, schema)
+    (run,) = sarif["runs"]
+    assert run["columnKind"] == "unicodeCodePoints"
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == ["CFX101", "CFX201", "CFX202", "CFX301", "CFX401"]
+    assert rules[0]["defaultConfiguration"]["level"] == "error"
+    assert "## Why does this fail?" in rules[0]["help"]["markdown"]
+    first = next(r for r in run["results"] if r["ruleId"] == "CFX101"
+                 and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "payment/template.yaml")
+    region = first["locations"][0]["physicalLocation"]["region"]
+    line = (EXAMPLE / "template.yaml").read_text().splitlines()[region["startLine"] - 1]
+    assert line[region["startColumn"] - 1:].startswith("!Sub arn:aws:iam::")
+    assert region["endLine"] == region["startLine"] and region["endColumn"] == len(line) + 1
+    (fix,) = first["fixes"]
+    (change,) = fix["artifactChanges"]
+    (replacement,) = change["replacements"]
+    original = (EXAMPLE / "template.yaml").read_text()
+    deleted = replacement["deletedRegion"]
+    patched = (original[:deleted["charOffset"]] + replacement["insertedContent"]["text"]
+               + original[deleted["charOffset"] + deleted["charLength"]:])
+    assert "ServiceAutoScalingRole" in patched and "AWSServiceRoleForApplicationAutoScaling_ECSService" not in patched
+
+
+def test_github_annotations(tmp_path):
+    shutil.copy(EXAMPLE / "template.yaml", tmp_path / "t.yaml")
+    result = cfnfix("check", "--format", "github", "--select", "CFX101,CFX301", "t.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    role_line = (EXAMPLE / "template.yaml").read_text().splitlines()[375]
+    assert role_line.startswith("      RoleARN: !Sub ")
+    assert lines[0] == (
+        f"::error file=t.yaml,line=376,col=16,endLine=376,endColumn={len(role_line) + 1},title=CFX101::ScalableTarget "
+        "ServiceAutoScalingTarget hard-codes the service-linked role AWSServiceRoleForApplicationAutoScaling_ECSService "
+        "in RoleARN; early validation fails in any account where that role does not exist yet")
+    assert [l.split(" ", 1)[0] for l in lines[1:]] == ["::warning", "::warning"]
+    assert all(",title=CFX301::VPC VPC sends " in l for l in lines[1:])
