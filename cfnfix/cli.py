@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
         p.add_argument("--config", metavar="FILE", help="use this configuration file only")
         p.add_argument("--jobs", "-j", type=int, default=0, help="processes (default: one per core)")
+        p.add_argument("--only-templates", action="store_true",
+                       help="skip named files that are not templates, as in folders (for pre-commit)")
 
     check = sub.add_parser("check", help="report findings")
     selection(check)
@@ -210,7 +212,7 @@ def _run(args: argparse.Namespace) -> int:
         mode = "diff" if args.diff else "patch" if args.patch else "apply"
     try:
         results, problems = runner.run(args.paths, mode, overrides, args.config,
-                                       jobs=args.jobs or os.cpu_count() or 1)
+                                       jobs=args.jobs or os.cpu_count() or 1, only_templates=args.only_templates)
     except CfnfixError as exc:
         _error(str(exc.problem))
         return 2

@@ -78,8 +78,10 @@ def _process_star(args: tuple) -> FileResult:
 
 
 def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | None = None,
-        jobs: int = 1) -> tuple[list[FileResult], list[Problem]]:
+        jobs: int = 1, only_templates: bool = False) -> tuple[list[FileResult], list[Problem]]:
     files, problems = discover(paths, tuple(overrides.get("exclude", ())))
+    if only_templates:
+        files = [(path, False) for path, _ in files]
     work = []
     for path, named in sorted(files):
         try:

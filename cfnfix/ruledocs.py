@@ -1,0 +1,62 @@
+"""Rule documentation in Markdown, generated from the rule modules (`python -m cfnfix.ruledocs`)."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+from .rule import Rule
+from .rules import all_rules
+
+
+def _options(rule: type[Rule]) -> list[str]:
+    fields = rule.Options.model_fields
+    if not fields:
+        return ["This rule has no options."]
+    lines = ["| option | type | default |", "|---|---|---|"]
+    for name, field in fields.items():
+        key = field.alias or name.replace("_", "-")
+        annotation = str(field.annotation).replace("typing.", "").replace("<class '", "").replace("'>", "")
+        default = field.default_factory() if field.default_factory else field.default
+        lines.append(f"| `{key}` | `{annotation}` | `{default!r}` |".replace(" | None", " \\| None"))
+    return [f"Set them under `[tool.cfnfix.rules.{rule.code}]` in `pyproject.toml` or "
+            f"`[rules.{rule.code}]` in `.cfnfix.toml`.", "", *lines]
+
+
+def render(rule: type[Rule]) -> str:
+    lines = [f"# {rule.name} ({rule.code})", "",
+             f"Severity: **{rule.severity}**. Fix: {rule.fix_title}.", "", rule.doc(), "",
+             "## Configuration", "", *_options(rule)]
+    bad = next((e for e in rule.examples if not e.good), None)
+    if bad is not None and bad.fixed is not None:
+        lang = "json" if bad.format == "json" else "yaml"
+        diff = "".join(difflib.unified_diff(bad.text.splitlines(keepends=True), bad.fixed.splitlines(keepends=True),
+                                            "before", "after"))
+        lines += ["", "## Example", "", f"`{bad.name}`" + (f", with options `{bad.options}`" if bad.options else "")
+                  + ":", "", f"```{lang}", bad.text.rstrip("\n"), "```", "", "`cfnfix apply` changes it so:", "",
+                  "```diff", diff.rstrip("\n"), "```"]
+    return "\n".join(lines) + "\n"
+
+
+def index() -> str:
+    lines = ["# Rules", "", "| code | name | severity | summary |", "|---|---|---|---|"]
+    lines += [f"| {r.code} | [{r.name}]({r.name}.md) | {r.severity} | {r.summary} |" for r in all_rules()]
+    return "\n".join(lines) + "\n"
+
+
+def pages() -> dict[str, str]:
+    return {"README.md": index(), **{f"{r.name}.md": render(r) for r in all_rules()}}
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0] if argv else "docs/rules")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in pages().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    print(f"wrote {len(pages())} pages to {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
