@@ -164,6 +164,17 @@ def main() -> None:
           "   (budget: < 1 s, < 200 MB)")
     print(f"apply growth 50 -> 500:              {big / small:8.1f} x   (budget: <= 12 x)")
 
+    with tempfile.TemporaryDirectory() as folder:
+        for copy in range(8):
+            for path, raw in contents:
+                target = Path(folder) / str(copy) / path.relative_to(corpus)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(raw)
+        one = min(timed([sys.executable, "-m", "cfnfix.cli", "check", "--jobs", "1", folder]) for _ in range(2))
+        two = min(timed([sys.executable, "-m", "cfnfix.cli", "check", "--jobs", "2", folder]) for _ in range(2))
+    print(f"check, 8 copies of the corpus ({8 * len(files)} files): 1 process {one:.2f} s, 2 processes {two:.2f} s")
+    print(f"2 processes faster by:               {one / two:8.2f} x   (budget: >= 1.6 x)")
+
     version = min(process_time(["--version"]) for _ in range(5))
     example = str(ROOT / "examples" / "payment-processing" / "template.yaml")
     small_check = min(process_time(["check", example]) for _ in range(5))

@@ -40,17 +40,59 @@ def load(text: str) -> Any:
     except (_Duplicate, RecursionError, ValueError):
         pass
     # The scanner knows positions: it finds the duplicate, the depth or the constant.
-    tree(text)
-    raise parse_error("invalid JSON")  # pragma: no cover - the scanner raised above
-
-
-def tree(text: str) -> Node:
     scanner = _Scanner(text)
     root = scanner.value(scanner.skip(0), 0)
     end = scanner.skip(root.end)
     if end != len(text):
         scanner.fail("extra data after the JSON value", end)
-    return root
+    raise parse_error("invalid JSON")  # pragma: no cover - the scanner raised above
+
+
+_decoder = json.JSONDecoder()
+
+
+def tree(text: str) -> Node:
+    """SourceMap nodes of text that ``load`` accepted, each object's members made on first use;
+    ``json`` finds where each value ends, at C speed."""
+    return _lazy(text, _WS.match(text, 0).end())  # type: ignore[union-attr]
+
+
+def _lazy(text: str, i: int) -> Node:
+    char = text[i]
+    if char == '"':
+        return Node(SCALAR, i, scanstring(text, i + 1, True)[1], style='"')
+    end = _decoder.raw_decode(text, i)[1]
+    if char == "{":
+        return Node(MAP, i, end, flow=True, expand=lambda n: _members(text, n))
+    if char == "[":
+        return Node(SEQ, i, end, flow=True, expand=lambda n: _items(text, n))
+    return Node(SCALAR, i, end)
+
+
+def _skip(text: str, i: int) -> int:
+    return _WS.match(text, i).end()  # type: ignore[union-attr]
+
+
+def _members(text: str, node: Node) -> None:
+    i = _skip(text, node.start + 1)
+    while text[i] != "}":
+        name, key_end = scanstring(text, i + 1, True)
+        child = _lazy(text, _skip(text, _skip(text, key_end) + 1))
+        node.keys.append(Key(name, i, key_end))
+        node.children.append(child)
+        i = _skip(text, child.end)
+        if text[i] == ",":
+            i = _skip(text, i + 1)
+
+
+def _items(text: str, node: Node) -> None:
+    i = _skip(text, node.start + 1)
+    while text[i] != "]":
+        child = _lazy(text, i)
+        node.children.append(child)
+        i = _skip(text, child.end)
+        if text[i] == ",":
+            i = _skip(text, i + 1)
 
 
 class _Scanner:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -94,18 +95,42 @@ def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | N
         if not named and _excluded(path, settings.exclude):
             continue
         work.append((path, named, mode, settings))
+    progress = _Progress(len(work))
     if jobs > 1 and len(work) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_process_star, work, chunksize=max(1, len(work) // (jobs * 8))))
+            chunk = max(1, min(64, len(work) // (jobs * 8)))
+            results = [progress.step(r) for r in pool.map(_process_star, work, chunksize=chunk)]
     else:
-        results = [_process_star(w) for w in work]
+        results = [progress.step(_process_star(w)) for w in work]
+    progress.done()
     if not problems:
         for folder in paths:
             if Path(folder).is_dir() and not any(not r.skipped and _inside(r.path, folder) for r in results):
                 problems.append(Problem("no CloudFormation templates found in this folder", folder))
     return [r for r in results if not r.skipped], problems
+
+
+class _Progress:
+    """A one-line count on stderr, only for a terminal and a run long enough to want one."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.count = 0
+        self.shown = total >= 200 and sys.stderr.isatty()
+
+    def step(self, result: FileResult) -> FileResult:
+        self.count += 1
+        if self.shown and (self.count % 25 == 0 or self.count == self.total):
+            sys.stderr.write(f"\rcfnfix: {self.count}/{self.total} files")
+            sys.stderr.flush()
+        return result
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import pointer as jp
 
@@ -20,21 +20,49 @@ class Node:
     comments and blank lines excluded). A ``TAG`` node is a YAML short-form intrinsic such as
     ``!Sub x``: it stands for ``{"Fn::Sub": x}`` and its single child is the tagged value.
     ``shared`` marks nodes reached through a YAML anchor, alias or merge key: no edit goes there.
+    A reader may leave ``keys`` and ``children`` to be filled on first use (``expand``), so a
+    position costs only the nodes on its path.
     """
 
-    __slots__ = ("kind", "start", "end", "flow", "style", "tag", "keys", "children", "shared")
+    __slots__ = ("kind", "start", "end", "flow", "style", "tag", "_keys", "_children", "shared", "_expand")
 
     def __init__(self, kind: str, start: int, end: int, *, flow: bool = False, style: str = "",
-                 tag: str | None = None, shared: bool = False):
+                 tag: str | None = None, shared: bool = False, expand: Callable[[Node], None] | None = None):
         self.kind = kind
         self.start = start
         self.end = end
         self.flow = flow
         self.style = style
         self.tag = tag
-        self.keys: list[Key] = []
-        self.children: list[Node] = []
+        self._keys: list[Key] = []
+        self._children: list[Node] = []
         self.shared = shared
+        self._expand = expand
+
+    def _fill(self) -> None:
+        expand, self._expand = self._expand, None
+        if expand is not None:
+            expand(self)
+
+    @property
+    def keys(self) -> list[Key]:
+        if self._expand is not None:
+            self._fill()
+        return self._keys
+
+    @keys.setter
+    def keys(self, value: list[Key]) -> None:
+        self._keys = value
+
+    @property
+    def children(self) -> list[Node]:
+        if self._expand is not None:
+            self._fill()
+        return self._children
+
+    @children.setter
+    def children(self, value: list[Node]) -> None:
+        self._children = value
 
     def __repr__(self) -> str:
         return f"Node({self.kind}, {self.start}:{self.end}, tag={self.tag}, style={self.style!r})"

@@ -29,6 +29,10 @@ class Style:
     blank_between_resources: bool = False
 
 
+# A file's habits show in its first few thousand values; a 1 MB template need not be read whole.
+SAMPLE = 5000
+
+
 def column(text: str, offset: int) -> int:
     return offset - (text.rfind("\n", 0, offset) + 1)
 
@@ -59,7 +63,9 @@ def _measure_yaml(doc: "Document") -> Style:
     quotes: Counter[str] = Counter()
     plain_strings = quoted_strings = 0
     short = long = dotted = listed = 0
-    for _, node in smap.walk():
+    for seen, (_, node) in enumerate(smap.walk()):
+        if seen > SAMPLE:
+            break
         if node.kind == TAG:
             short += 1
             if node.tag == "!GetAtt":
@@ -123,7 +129,9 @@ def _measure_json(doc: "Document") -> Style:
         key_sep = between.replace("\r", "").replace("\n", "") or ":"
     inline_lists = multi_lists = inline_fn = multi_fn = 0
     item_seps: Counter[str] = Counter()
-    for _, node in smap.walk():
+    for seen, (_, node) in enumerate(smap.walk()):
+        if seen > SAMPLE:
+            break
         if node.kind == SEQ and node.children and all(c.kind == SCALAR for c in node.children):
             if "\n" in text[node.start:node.end]:
                 multi_lists += 1

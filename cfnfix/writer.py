@@ -54,7 +54,7 @@ def apply_data(data: Any, ops: list[dict]) -> Any:
 def write(doc: Document, ops: list[dict], style: Style | None = None) -> Document:
     """The document with ``ops`` applied as text edits; WriteError unless the result is exact."""
     style = style or doc.style
-    expected = copy.deepcopy(doc.data)
+    expected = doc.data  # copied path by path as operations touch it: doc.data stays as read
     current = doc
     pending: list[Edit] = []
     touched: list[tuple[tuple[str, ...], bool, str]] = []
@@ -67,7 +67,8 @@ def write(doc: Document, ops: list[dict], style: Style | None = None) -> Documen
         if op["op"] == "add" and parent_is_list and path[-1] == "-":
             path = path[:-1] + (str(len(_get(expected, path[:-1]))),)
             op = {**op, "path": jp.join(path)}
-        apply_data_in_place(expected, [op])
+        expected = _own_path(expected, path)
+        apply_data_in_place(expected, [{k: copy.deepcopy(v) if k == "value" else v for k, v in op.items()}])
         if any(_overlaps(path, parent_is_list, op["op"], *seen) for seen in touched):
             current = _flush(current, pending)
             pending, touched = [], []
@@ -92,6 +93,25 @@ def apply_data_in_place(data: Any, ops: list[dict]) -> None:
         raise _fail(f"patch does not apply: {exc}") from None
 
 
+def _own_path(data: Any, path: tuple[str, ...]) -> Any:
+    """A new root whose containers from the root to the parent of ``path`` are fresh shallow copies,
+    so an in-place operation there leaves every earlier version of the data as it was."""
+    root = copy.copy(data)
+    node = root
+    for part in path[:-1]:
+        key: Any = int(part) if isinstance(node, list) and part.isdigit() else part
+        try:
+            child = node[key]
+        except (KeyError, IndexError, TypeError):
+            break  # jsonpatch reports the bad path
+        if not isinstance(child, (dict, list)):
+            break
+        child = copy.copy(child)
+        node[key] = child
+        node = child
+    return root
+
+
 def _get(data: Any, path: tuple[str, ...]) -> Any:
     try:
         return jp.resolve(data, path)
@@ -101,6 +121,11 @@ def _get(data: Any, path: tuple[str, ...]) -> Any:
 
 def _expand(ops: list[dict], data: Any) -> list[dict]:
     """``move`` and ``copy`` as ``remove`` and ``add``, so the planner knows three verbs."""
+    if not any(op.get("op") in ("move", "copy") for op in ops):
+        for op in ops:
+            if op.get("op") not in ("add", "remove", "replace", "test"):
+                raise _fail(f"unknown patch operation {op.get('op')!r}")
+        return list(ops)
     result: list[dict] = []
     state = copy.deepcopy(data)
     for op in ops:
@@ -132,15 +157,18 @@ def _overlaps(path: tuple[str, ...], in_list: bool, kind: str,
 def _flush(doc: Document, edits: list[Edit]) -> Document:
     if not edits:
         return doc
-    text = doc.text
-    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, -edits[i].depth, i), reverse=True)
-    limit = len(text) + 1
+    original = doc.text
+    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, -edits[i].depth, i))
+    pieces: list[str] = []
+    done = 0
     for i in order:
         edit = edits[i]
-        if edit.end > limit:
+        if edit.start < done:
             raise _fail("two edits overlap; nothing was written")
-        text = text[: edit.start] + edit.text + text[edit.end:]
-        limit = edit.start
+        pieces += (original[done:edit.start], edit.text)
+        done = edit.end
+    pieces.append(original[done:])
+    text = "".join(pieces)
     try:
         return parse_text(text, doc.format, bom=doc.bom)
     except CfnfixError as exc:

@@ -165,6 +165,8 @@ def tree(text: str, loaded: YamlTree) -> Node:
 
 
 class _TreeBuilder:
+    """SourceMap nodes from libyaml's, each collection's entries made on first use."""
+
     def __init__(self, text: str, shared: set[int]):
         self.text = text
         self.shared = shared
@@ -177,21 +179,12 @@ class _TreeBuilder:
         if cls is ScalarNode:
             inner = Node(SCALAR, start, self._scalar_end(ynode), style=ynode.style or "", shared=shared)
         elif cls is SequenceNode:
-            inner = Node(SEQ, start, ynode.end_mark.index, flow=bool(ynode.flow_style), shared=shared)
-            inner.children = [self.node(item, shared) for item in ynode.value]
-            if not inner.flow and inner.children:
-                inner.end = inner.children[-1].end
+            inner = Node(SEQ, start, self._end(ynode), flow=bool(ynode.flow_style), shared=shared,
+                         expand=lambda n: self._sequence(n, ynode))
         else:
             has_merge = any(k.tag == MERGE for k, _ in ynode.value)
-            inner = Node(MAP, start, ynode.end_mark.index, flow=bool(ynode.flow_style),
-                         shared=shared or has_merge)
-            for key_node, value_node in ynode.value:
-                if key_node.tag == MERGE:
-                    continue
-                inner.keys.append(Key(key_node.value, key_node.start_mark.index, key_node.end_mark.index))
-                inner.children.append(self.node(value_node, inner.shared))
-            if not inner.flow and inner.children:
-                inner.end = max(inner.children[-1].end, inner.keys[-1].end)
+            inner = Node(MAP, start, self._end(ynode), flow=bool(ynode.flow_style), shared=shared or has_merge,
+                         expand=lambda n: self._mapping(n, ynode))
         # an empty value (`!GetAZs` alone) starts where it ends, not on the next line
         inner.start = min(self._skip_properties(start), max(inner.end, start))
         if tag is None:
@@ -200,6 +193,30 @@ class _TreeBuilder:
         wrapper.flow = inner.flow
         wrapper.children = [inner]
         return wrapper
+
+    def _sequence(self, node: Node, ynode: Any) -> None:
+        node.children = [self.node(item, node.shared) for item in ynode.value]
+
+    def _mapping(self, node: Node, ynode: Any) -> None:
+        for key_node, value_node in ynode.value:
+            if key_node.tag == MERGE:
+                continue
+            node.keys.append(Key(key_node.value, key_node.start_mark.index, key_node.end_mark.index))
+            node.children.append(self.node(value_node, node.shared))
+
+    def _end(self, ynode: Any) -> int:
+        """Where a value's content ends: a block collection's end mark runs over trailing comments."""
+        cls = ynode.__class__
+        if cls is ScalarNode:
+            return self._scalar_end(ynode)
+        if ynode.flow_style or not ynode.value:
+            return ynode.end_mark.index
+        if cls is SequenceNode:
+            return self._end(ynode.value[-1])
+        for key_node, value_node in reversed(ynode.value):
+            if key_node.tag != MERGE:
+                return max(self._end(value_node), key_node.end_mark.index)
+        return ynode.end_mark.index
 
     def _skip_properties(self, start: int) -> int:
         """Past a node's tag and anchor, to where its content begins."""
