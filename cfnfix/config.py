@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -94,8 +95,13 @@ def load_settings(config: Path | None) -> Settings:
 
 def settings_for(path: str, overrides: dict[str, Any], config_file: str | None = None) -> Settings:
     """Settings for one template: its config file (or the one given), then the command line's flags."""
+    return _settings_for_folder(os.path.dirname(path) or ".", tuple(sorted(overrides.items())), config_file)
+
+
+@lru_cache(maxsize=1024)
+def _settings_for_folder(folder: str, overrides: tuple[tuple[str, Any], ...], config_file: str | None) -> Settings:
     if config_file:
         base = load_settings(Path(config_file).resolve())
     else:
-        base = load_settings(find_config(Path(path).resolve().parent))
-    return base.model_copy(update=overrides) if overrides else base
+        base = load_settings(find_config(Path(folder).resolve()))
+    return base.model_copy(update=dict(overrides)) if overrides else base

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -30,9 +31,14 @@ class Settings(BaseModel):
             return False
         return not any(code.startswith(prefix) for prefix in self.ignore)
 
+    @cached_property
+    def _rule_instances(self) -> tuple[Rule, ...]:
+        return tuple(rule(self.rules.get(rule.code) or self.rules.get(rule.name)) for rule in all_rules()
+                     if self.enabled(rule.code))
+
     def rule_instances(self) -> list[Rule]:
-        return [rule(self.rules.get(rule.code) or self.rules.get(rule.name)) for rule in all_rules()
-                if self.enabled(rule.code)]
+        """The enabled rules with their options, made once per settings object."""
+        return list(self._rule_instances)
 
 
 DEFAULT = Settings()

@@ -6,6 +6,8 @@ import re
 from functools import cached_property
 from typing import Any, Iterator
 
+from dataclasses import dataclass, field
+
 from pydantic import BaseModel, ConfigDict, Field
 
 PSEUDO_PARAMETERS = frozenset({
@@ -20,24 +22,28 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
-class Parameter(_Frozen):
+# The entries are plain frozen records: a template has thousands and they are made for every check.
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
     name: str
     type: str = "String"
     default: Any = None
     has_default: bool = False
     no_echo: bool = False
     allowed_values: tuple[Any, ...] = ()
-    raw: dict[str, Any] = Field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-class Resource(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Resource:
     name: str
     type: str
-    properties: dict[str, Any] = Field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict, compare=False)
     condition: str | None = None
     depends_on: tuple[str, ...] = ()
-    metadata: dict[str, Any] = Field(default_factory=dict)
-    raw: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def pointer(self) -> str:
@@ -46,14 +52,16 @@ class Resource(_Frozen):
         return join(("Resources", self.name))
 
 
-class Output(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Output:
     name: str
     value: Any = None
     condition: str | None = None
     export: Any = None
 
 
-class Reference(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Reference:
     """One edge of the graph: ``source`` refers to ``target`` by ``kind`` (Ref, GetAtt, Sub, ...)."""
 
     source: str
@@ -129,11 +137,11 @@ class Graph:
         self.edges: list[Reference] = []
         for name, resource in template.resources.items():
             for target, kind, attribute in references(resource.raw):
-                self.edges.append(Reference.model_construct(source=name, target=target, kind=kind, attribute=attribute))
+                self.edges.append(Reference(source=name, target=target, kind=kind, attribute=attribute))
             for dep in resource.depends_on:
-                self.edges.append(Reference.model_construct(source=name, target=dep, kind="DependsOn", attribute=None))
+                self.edges.append(Reference(source=name, target=dep, kind="DependsOn", attribute=None))
             if resource.condition:
-                self.edges.append(Reference.model_construct(source=name, target=resource.condition,
+                self.edges.append(Reference(source=name, target=resource.condition,
                                                             kind="Condition", attribute=None))
         self._by_source: dict[str, list[Reference]] = {}
         self._by_target: dict[str, list[Reference]] = {}
@@ -229,7 +237,7 @@ def _transforms(value: Any) -> tuple[str, ...]:
 def _parameter(name: str, raw: dict[str, Any]) -> Parameter:
     no_echo = raw.get("NoEcho")
     allowed = raw.get("AllowedValues")
-    return Parameter.model_construct(
+    return Parameter(
         name=name, type=str(raw.get("Type", "String")), default=raw.get("Default"),
         has_default="Default" in raw, no_echo=no_echo is True or str(no_echo).lower() == "true",
         allowed_values=tuple(allowed) if isinstance(allowed, list) else (), raw=raw,
@@ -247,7 +255,7 @@ def _resource(name: str, raw: Any) -> Resource | None:
     else:
         depends_on = ()
     condition = raw.get("Condition")
-    return Resource.model_construct(
+    return Resource(
         name=name, type=raw["Type"], properties=_dict(raw.get("Properties")),
         condition=condition if isinstance(condition, str) else None,
         depends_on=depends_on, metadata=_dict(raw.get("Metadata")), raw=raw,
@@ -256,6 +264,6 @@ def _resource(name: str, raw: Any) -> Resource | None:
 
 def _output(name: str, raw: dict[str, Any]) -> Output:
     condition = raw.get("Condition")
-    return Output.model_construct(name=name, value=raw.get("Value"),
+    return Output(name=name, value=raw.get("Value"),
                                   condition=condition if isinstance(condition, str) else None,
                                   export=raw.get("Export"))

@@ -12,9 +12,22 @@ from .errors import parse_error
 from .source import MAP, MAX_DEPTH, SCALAR, SEQ, TAG, Key, Node, tag_key
 
 try:  # libyaml is several times faster; the pure-Python composer gives identical nodes
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """libyaml with a shorter way to the common answer: most plain scalars in a template are
+    strings whose first character no implicit type can start with."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode and implicit[0] and value and value[0] not in self._typed_starts:
+            return "tag:yaml.org,2002:str"
+        return super().resolve(kind, value, implicit)
+
+
+_Loader._typed_starts = frozenset(_Loader.yaml_implicit_resolvers)
 
 # Expanding aliases multiplies nodes; a real template has far fewer than this.
 MAX_NODES = 2_000_000

@@ -1146,7 +1146,7 @@ def _nat_route_tables(template: Template) -> dict[str, list[str]]:
     return by_vpc
 
 
-_NONE = Resource.model_construct(name="", type="")
+_NONE = Resource(name="", type="")
 _SERVICE = re.compile(r"^com\.amazonaws\.(?:\$\{[^}]*\}|[^.])+\.(?P<service>[a-z0-9-]+)$")
 
 
