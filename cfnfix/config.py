@@ -72,17 +72,16 @@ def settings_from(table: dict[str, Any], path: Path) -> Settings:
         raise _fail(f"{where}: {error['msg']}", path) from None
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def find_config(folder: Path) -> Path | None:
     """The nearest config file from ``folder`` upward; `.cfnfix.toml` wins within a folder."""
-    for candidate in (folder, *folder.parents):
-        dotfile = candidate / ".cfnfix.toml"
-        if dotfile.is_file():
-            return dotfile
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and read_config(pyproject) is not None:
-            return pyproject
-    return None
+    dotfile = folder / ".cfnfix.toml"
+    if dotfile.is_file():
+        return dotfile
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and read_config(pyproject) is not None:
+        return pyproject
+    return None if folder.parent == folder else find_config(folder.parent)
 
 
 @lru_cache(maxsize=256)

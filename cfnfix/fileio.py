@@ -96,10 +96,12 @@ def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> tuple[list[tupl
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.suffix.lower() in TEMPLATE_SUFFIXES and child.is_file() and not any(
-                        fnmatch(str(child), pat) or fnmatch(child.name, pat) for pat in exclude):
-                    found.append((str(child), False))
+            for folder, _, names in os.walk(given):
+                for name in names:
+                    child = os.path.join(folder, name)
+                    if os.path.splitext(name)[1].lower() in TEMPLATE_SUFFIXES and os.path.isfile(child) and not any(
+                            fnmatch(child, pat) or fnmatch(name, pat) for pat in exclude):
+                        found.append((os.path.normpath(child), False))
         elif p.exists() or p.is_symlink():
             found.append((given, True))
         else:

@@ -74,8 +74,18 @@ def _fix_texts(doc, checked: CheckResult) -> tuple[tuple[str, str] | None, ...]:
     return tuple(texts)
 
 
-def _process_star(args: tuple) -> FileResult:
-    return process(*args)
+# The distinct settings of a run, sent to each worker once: a task names its settings by index,
+# so a worker keeps each settings object, and the rules it made, for all of its files.
+_SETTINGS: list[Settings] = []
+
+
+def _init_worker(settings: list[Settings]) -> None:
+    _SETTINGS[:] = settings
+
+
+def _process_item(item: tuple[str, bool, Mode, int]) -> FileResult:
+    path, named, mode, index = item
+    return process(path, named, mode, _SETTINGS[index])
 
 
 def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | None = None,
@@ -84,6 +94,7 @@ def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | N
     if only_templates:
         files = [(path, False) for path, _ in files]
     work = []
+    distinct: list[Settings] = []
     for path, named in sorted(files):
         try:
             settings = settings_for(path, overrides, config)
@@ -94,16 +105,21 @@ def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | N
             continue
         if not named and _excluded(path, settings.exclude):
             continue
-        work.append((path, named, mode, settings))
+        index = next((i for i, known in enumerate(distinct) if known is settings), None)
+        if index is None:
+            distinct.append(settings)
+            index = len(distinct) - 1
+        work.append((path, named, mode, index))
     progress = _Progress(len(work))
+    _init_worker(distinct)
     if jobs > 1 and len(work) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(distinct,)) as pool:
             chunk = max(1, min(64, len(work) // (jobs * 8)))
-            results = [progress.step(r) for r in pool.map(_process_star, work, chunksize=chunk)]
+            results = [progress.step(r) for r in pool.map(_process_item, work, chunksize=chunk)]
     else:
-        results = [progress.step(_process_star(w)) for w in work]
+        results = [progress.step(_process_item(w)) for w in work]
     progress.done()
     if not problems:
         for folder in paths:
