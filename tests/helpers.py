@@ -12,6 +12,23 @@ SHARED = Path(os.environ.get("CFNFIX_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 SUFFIXES = (".json", ".yaml", ".yml", ".template")
 
+# The seed's critical failure in its smallest form, and a template with nothing to report.
+SLR = ("arn:aws:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
+       "AWSServiceRoleForApplicationAutoScaling_ECSService")
+HARDCODED_ROLE = f"""\
+Resources:
+  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MaxCapacity: 2
+      MinCapacity: 1
+      ResourceId: service/c/s
+      RoleARN: !Sub {SLR}
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+"""
+CLEAN = "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n"
+
 
 @lru_cache(maxsize=1)
 def corpus_files() -> tuple[Path, ...]:

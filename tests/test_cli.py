@@ -13,24 +13,10 @@ import yaml
 
 from cfnfix.document import parse_text
 
-from .helpers import ROOT
+from .helpers import CLEAN, HARDCODED_ROLE, ROOT, SLR
 
 EXAMPLE = ROOT / "examples" / "payment-processing"
-CLEAN = "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n"
-SLR = ("arn:aws:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
-       "AWSServiceRoleForApplicationAutoScaling_ECSService")
-BAD = f"""\
-Resources:
-  Target:
-    Type: AWS::ApplicationAutoScaling::ScalableTarget
-    Properties:
-      MaxCapacity: 2
-      MinCapacity: 1
-      ResourceId: service/c/s
-      RoleARN: !Sub {SLR}
-      ScalableDimension: ecs:service:DesiredCount
-      ServiceNamespace: ecs
-"""
+BAD = HARDCODED_ROLE
 
 
 def cfnfix(*args: str, cwd: Path) -> subprocess.CompletedProcess:

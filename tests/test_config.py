@@ -9,22 +9,9 @@ from pathlib import Path
 
 import pytest
 
-SLR = ("arn:aws:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
-       "AWSServiceRoleForApplicationAutoScaling_ECSService")
-TEMPLATE = f"""\
-Resources:
-  Target:
-    Type: AWS::ApplicationAutoScaling::ScalableTarget
-    Properties:
-      MaxCapacity: 2
-      MinCapacity: 1
-      ResourceId: service/c/s
-      RoleARN: !Sub {SLR}
-      ScalableDimension: ecs:service:DesiredCount
-      ServiceNamespace: ecs
-  Queue:
-    Type: AWS::SQS::Queue
-"""
+from .helpers import HARDCODED_ROLE
+
+TEMPLATE = HARDCODED_ROLE + "  Queue:\n    Type: AWS::SQS::Queue\n"
 
 
 def cfnfix(*args: str, cwd: Path) -> subprocess.CompletedProcess:

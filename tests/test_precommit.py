@@ -9,24 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT
+from .helpers import CLEAN, ROOT
+from .helpers import HARDCODED_ROLE as BROKEN
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to make a repository")
 
-SLR = ("arn:aws:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
-       "AWSServiceRoleForApplicationAutoScaling_ECSService")
-BROKEN = f"""Resources:
-  Target:
-    Type: AWS::ApplicationAutoScaling::ScalableTarget
-    Properties:
-      MaxCapacity: 2
-      MinCapacity: 1
-      ResourceId: service/c/s
-      RoleARN: !Sub {SLR}
-      ScalableDimension: ecs:service:DesiredCount
-      ServiceNamespace: ecs
-"""
-CLEAN = "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n"
 
 
 def git(*args: str, cwd: Path) -> None:
