@@ -85,7 +85,11 @@ def _init_worker(settings: list[Settings]) -> None:
 
 def _process_item(item: tuple[str, bool, Mode, int]) -> FileResult:
     path, named, mode, index = item
-    return process(path, named, mode, _SETTINGS[index])
+    try:
+        return process(path, named, mode, _SETTINGS[index])
+    except Exception as exc:  # noqa: BLE001 - the one boundary: a bug in cfnfix must not stop other files
+        problem = Problem(f"internal error ({type(exc).__name__}: {exc}); please report it with this file", path)
+        return FileResult(path, CheckResult(path, None, error=problem))
 
 
 def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | None = None,
