@@ -1,0 +1,36 @@
+"""The Python API of DESIGN.md section 6: typed, immutable results; fix_file writes only when asked."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import cfnfix
+
+from .helpers import HARDCODED_ROLE
+
+
+def test_check_text_and_check_file(tmp_path):
+    result = cfnfix.check_text(HARDCODED_ROLE, format="yaml", settings=cfnfix.Settings(select=("CFX101",)))
+    (finding,) = result.findings
+    assert isinstance(finding, cfnfix.Finding) and finding.line == 8 and finding.code == "CFX101"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        finding.code = "X"  # type: ignore[misc]
+    path = tmp_path / "t.yaml"
+    path.write_text(HARDCODED_ROLE)
+    assert cfnfix.check_file(str(path), cfnfix.Settings(select=("CFX101",))).findings == result.findings
+    assert cfnfix.check_text("a: [", format="yaml").error.line == 2
+
+
+def test_fix_text_writes_nothing_and_fix_file_writes_when_asked(tmp_path):
+    fixed = cfnfix.fix_text(HARDCODED_ROLE, unsafe_fixes=True, settings=cfnfix.Settings(select=("CFX101",)))
+    assert fixed.changed and "RoleARN" not in fixed.text and fixed.diff.startswith("--- a/template\n")
+    assert [op["op"] for op in fixed.patch] == ["test", "remove"]
+    path = tmp_path / "t.yaml"
+    path.write_text(HARDCODED_ROLE)
+    dry = cfnfix.fix_file(str(path), settings=cfnfix.Settings(select=("CFX101",)))
+    assert dry.text == fixed.text and path.read_text() == HARDCODED_ROLE
+    wet = cfnfix.fix_file(str(path), write=True, settings=cfnfix.Settings(select=("CFX101",)))
+    assert wet.error is None and path.read_text() == fixed.text
+    assert cfnfix.fix_file(str(tmp_path / "missing.yaml")).error.message.startswith("cannot read")
