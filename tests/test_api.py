@@ -34,3 +34,17 @@ def test_fix_text_writes_nothing_and_fix_file_writes_when_asked(tmp_path):
     wet = cfnfix.fix_file(str(path), write=True, settings=cfnfix.Settings(select=("CFX101",)))
     assert wet.error is None and path.read_text() == fixed.text
     assert cfnfix.fix_file(str(tmp_path / "missing.yaml")).error.message.startswith("cannot read")
+
+
+def test_outputs_stop_at_cloudformation_limit_of_200():
+    queues = "".join(f"  Queue{i}:\n    Type: AWS::SQS::Queue\n" for i in range(205))
+    text = "Resources:\n" + queues + "Outputs:\n  Existing:\n    Value: x\n"
+    settings = cfnfix.Settings(select=("CFX401",))
+    findings = cfnfix.check_text(text, settings=settings).findings
+    assert len(findings) == 205
+    assert sum(1 for f in findings if f.fix is None) == 6 and all("200 outputs" in f.message for f in findings if f.fix is None)
+    fixed = cfnfix.fix_text(text, settings=settings)
+    from cfnfix.document import parse_text
+
+    assert len(parse_text(fixed.text).data["Outputs"]) == 200
+    assert len(fixed.remaining) == 6 and all(f.fix is None for f in fixed.remaining)

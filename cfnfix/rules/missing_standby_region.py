@@ -48,6 +48,10 @@ class MissingStandbyRegion(Rule):
     names, bucket names without `${AWS::Region}`) would collide in the standby region; the
     message names them.
 
+    A template that already has a StackSet is only checked for what it lacks: a StackSet that
+    deploys no stack instance is reported, with no fix (the accounts and regions are the owner's
+    decision).
+
     ## Fix safety
     Safe: the StackSet stays off until `DrTemplateUrl` is set (`template-url` gives it a
     default). Unsafe when it must add `Standby<Name>` parameters without defaults (every deployment
@@ -68,7 +72,13 @@ class MissingStandbyRegion(Rule):
     Options = Options
 
     def detect(self, template: Template):
-        if template.of_type("AWS::CloudFormation::StackSet"):
+        stack_sets = template.of_type("AWS::CloudFormation::StackSet")
+        if stack_sets:
+            # checked for what it lacks: a StackSet with no stack instance deploys nothing
+            if not any(_deploys(s.properties.get("StackInstancesGroup")) for s in stack_sets):
+                first = stack_sets[0]
+                yield self.finding(f"StackSet {first.name} deploys no stack instance: add a StackInstancesGroup "
+                                   "with the standby region", ("Resources", first.name), first.name, incomplete=True)
             return
         albs = public_albs(template)
         if not albs and not self.options.any_template:
@@ -82,6 +92,8 @@ class MissingStandbyRegion(Rule):
                            f"({self.options.standby_region}){note}", pointer, albs[0].name if albs else None)
 
     def fix(self, finding: Finding, template: Template) -> Fix | None:
+        if finding.context.get("incomplete"):
+            return None  # which accounts and regions is the owner's decision
         region_bound = set(aws_data("global_names.json")["region_bound_parameter_types"])
         secrets = [p.name for p in template.parameters.values() if p.no_echo and not p.has_default]
         standby_params: dict[str, dict[str, Any]] = {}
@@ -471,6 +483,28 @@ Resources:
             options={'any-template': True, 'standby-region': 'eu-west-1'},
         ),
         Example(
+            'stack-set-without-instances-is-reported-without-a-fix',
+            text='''\
+Resources:
+  Standby:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: standby
+      PermissionModel: SELF_MANAGED
+      TemplateURL: https://s3.amazonaws.com/bucket/app.yaml
+''',
+            fixed='''\
+Resources:
+  Standby:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: standby
+      PermissionModel: SELF_MANAGED
+      TemplateURL: https://s3.amazonaws.com/bucket/app.yaml
+''',
+            pointers=('/Resources/Standby',),
+        ),
+        Example(
             'good-internal-alb',
             text='''\
 Parameters:
@@ -508,7 +542,8 @@ Resources:
     },
     "StackSet": {
       "Type": "AWS::CloudFormation::StackSet",
-      "Properties": {"StackSetName": "standby", "PermissionModel": "SELF_MANAGED", "TemplateURL": "https://example.com/t.json"}
+      "Properties": {"StackSetName": "standby", "PermissionModel": "SELF_MANAGED", "TemplateURL": "https://example.com/t.json",
+                     "StackInstancesGroup": [{"DeploymentTargets": {"Accounts": [{"Ref": "AWS::AccountId"}]}, "Regions": ["us-west-2"]}]}
     }
   }
 }
@@ -516,6 +551,11 @@ Resources:
             format='json',
         ),
     )
+
+
+def _deploys(groups: Any) -> bool:
+    return isinstance(groups, list) and any(isinstance(g, dict) and g.get("Regions") for g in groups) \
+        or isinstance(groups, dict)  # an intrinsic: out of reach, taken as given
 
 
 def _capabilities(template: Template) -> list[str]:
