@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import json_reader, yaml_reader
 from .errors import ParseError, parse_error
 from .source import SourceMap
+
+if TYPE_CHECKING:
+    from .style import Style
 
 Format = Literal["yaml", "json"]
 BOM = "\ufeff"
@@ -32,7 +35,7 @@ class Document:
         return SourceMap(self.text, yaml_reader.tree(self.text, self._yaml))
 
     @cached_property
-    def style(self) -> "style.Style":  # noqa: F821
+    def style(self) -> Style:
         from .style import measure
 
         return measure(self)

@@ -184,7 +184,7 @@ def _select(findings: list[Finding], settings: Settings) -> list[Finding]:
             continue
         assert finding.fix is not None
         paths = finding.fix.paths()
-        if any(jp.is_prefix(a, b) or jp.is_prefix(b, a) for a in paths for b in taken):
+        if any(jp.related(a, b) for a in paths for b in taken):
             continue
         chosen.append(finding)
         taken.extend(paths)

@@ -31,6 +31,11 @@ def is_prefix(prefix: tuple[str, ...], path: tuple[str, ...]) -> bool:
     return path[: len(prefix)] == prefix
 
 
+def related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether one path is the other or inside it: edits at such paths cannot be made independently."""
+    return is_prefix(a, b) or is_prefix(b, a)
+
+
 def resolve(data: Any, parts: Iterable[str]) -> Any:
     """The value at ``parts`` in ``data``; KeyError/IndexError when absent."""
     node = data

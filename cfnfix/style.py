@@ -26,7 +26,6 @@ class Style:
     inline_intrinsics: bool = True    # JSON: {"Ref": "X"} on one line
     ascii: bool = False         # JSON: non-ASCII written as \\u escapes
     newline: str = "\n"
-    blank_between_resources: bool = False
 
 
 # A file's habits show in its first few thousand values; a 1 MB template need not be read whole.
@@ -47,7 +46,8 @@ def _mode(counter: Counter, default):
     return counter.most_common(1)[0][0] if counter else default
 
 
-def _blank_between(text: str, node: Node | None) -> bool:
+def blank_lines_between(text: str, node: Node | None) -> bool:
+    """Whether most entries of a block mapping are set apart by blank lines."""
     if node is None or node.kind != MAP or node.flow or len(node.keys) < 2:
         return False
     gaps = [text[node.children[i].end:node.keys[i + 1].start] for i in range(len(node.keys) - 1)]
@@ -93,7 +93,6 @@ def _measure_yaml(doc: "Document") -> Style:
                 elif not _looks_typed(text[child.start:child.end]):
                     plain_strings += 1
     indent = _mode(Counter({k: v for k, v in indents.items() if k > 0}), 2)
-    resources = smap.node(("Resources",))
     return Style(
         indent=" " * indent,
         seq_indent=_mode(seq_indents, indent),
@@ -102,7 +101,6 @@ def _measure_yaml(doc: "Document") -> Style:
         short_form=short >= long,  # with no evidence, short form: the common YAML habit
         getatt_dotted=dotted >= listed,
         newline=doc.newline,
-        blank_between_resources=_blank_between(text, resources),
     )
 
 
@@ -146,7 +144,6 @@ def _measure_json(doc: "Document") -> Style:
                 multi_fn += 1
             else:
                 inline_fn += 1
-    resources = smap.node(("Resources",))
     return Style(
         indent=indent,
         key_sep=key_sep if key_sep.strip() == ":" else ": ",
@@ -155,5 +152,4 @@ def _measure_json(doc: "Document") -> Style:
         inline_intrinsics=inline_fn >= multi_fn,
         ascii="\\u" in text and not any(ord(c) > 127 for c in text),
         newline=doc.newline,
-        blank_between_resources=_blank_between(text, resources),
     )

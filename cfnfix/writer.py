@@ -14,7 +14,7 @@ from .document import Document, parse_text
 from .errors import CfnfixError, Problem, WriteError
 from .render import JsonRenderer, YamlRenderer
 from .source import MAP, SEQ, TAG, Node
-from .style import Style, _blank_between, column
+from .style import Style, blank_lines_between, column
 
 SECTION_ORDER = ("AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules",
                  "Mappings", "Conditions", "Transform", "Resources", "Outputs")
@@ -43,14 +43,6 @@ def same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def apply_data(data: Any, ops: list[dict]) -> Any:
-    """The data after ``ops`` (a deep copy; ``data`` is not touched)."""
-    try:
-        return jsonpatch.apply_patch(copy.deepcopy(data), ops, in_place=True)
-    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as exc:
-        raise _fail(f"patch does not apply: {exc}") from None
-
-
 def write(doc: Document, ops: list[dict], style: Style | None = None) -> Document:
     """The document with ``ops`` applied as text edits; WriteError unless the result is exact."""
     style = style or doc.style
@@ -73,7 +65,7 @@ def write(doc: Document, ops: list[dict], style: Style | None = None) -> Documen
             current = _flush(current, pending)
             pending, touched = [], []
         edit, edited = _Planner(current, style).plan(op, path, expected)
-        if any(jp.is_prefix(edited, seen[0]) or jp.is_prefix(seen[0], edited) for seen in touched):
+        if any(jp.related(edited, seen[0]) for seen in touched):
             # the edit fell back to rewriting an enclosing value that an earlier edit touches
             current = _flush(current, pending)
             pending, touched = [], []
@@ -147,7 +139,7 @@ def _expand(ops: list[dict], data: Any) -> list[dict]:
 def _overlaps(path: tuple[str, ...], in_list: bool, kind: str,
               seen: tuple[str, ...], seen_in_list: bool, seen_kind: str) -> bool:
     """Whether an operation must see the text after an earlier one of the same batch."""
-    if jp.is_prefix(path, seen) or jp.is_prefix(seen, path):
+    if jp.related(path, seen):
         return True
     siblings = jp.is_prefix(seen[:-1], path)
     # indices shift under earlier edits of a sequence; removals can empty a mapping
@@ -319,7 +311,7 @@ class _Planner:
         index, where = sibling
         key_col = self.col(parent.keys[0].start)
         entry = self.yaml.key(name) + ":" + self.yaml.after_key(value, key_col)
-        blank = _blank_between(self.text, parent)
+        blank = blank_lines_between(self.text, parent)
         if where == "before":
             return self._insert_before(parent.keys[index].start, key_col, entry, blank)
         return self._insert_after(max(parent.children[index].end, parent.keys[index].end), key_col, entry, blank)
