@@ -61,6 +61,16 @@ class HardcodedServiceLinkedRole(Rule):
     Options = Options
 
     def detect(self, template: Template):
+        findings = list(self._detect(template))
+        # every target of a namespace is served by the role named after its first target
+        first: dict[str | None, str | None] = {}
+        for finding in findings:
+            first.setdefault(finding.context["namespace"], finding.resource)
+        for finding in findings:
+            finding.context["first"] = first[finding.context["namespace"]]
+            yield finding
+
+    def _detect(self, template: Template):
         table = aws_data("application_autoscaling_roles.json")
         for target in template.of_type(TARGET):
             arn = target.properties.get("RoleARN")
@@ -109,7 +119,7 @@ class HardcodedServiceLinkedRole(Rule):
                        (pin, replace_op(finding.pointer, {"Fn::GetAtt": [existing, "Arn"]})))
         # every target of the namespace aims at the role of its first one: the fixes collide on
         # that path, and the later ones reuse the role in the next pass
-        first = self._first_target(template, namespace) or target
+        first = finding.context.get("first") or target
         name = _role_name(template, first)
         role = _role(template, policy, trust, emr is not None)
         return Fix(f"Add the role {name} and use it in RoleARN", safety, (
@@ -117,9 +127,6 @@ class HardcodedServiceLinkedRole(Rule):
             add_op(("Resources", name), role, before=f"/Resources/{_escape(first)}"),
             replace_op(finding.pointer, {"Fn::GetAtt": [name, "Arn"]}),
         ))
-
-    def _first_target(self, template: Template, namespace: str | None) -> str | None:
-        return next((f.resource for f in self.detect(template) if f.context["namespace"] == namespace), None)
 
     examples = (
         Example(
