@@ -25,7 +25,8 @@ class HardcodedServiceLinkedRole(Rule):
     Finds an `AWS::ApplicationAutoScaling::ScalableTarget` whose `RoleARN` hard-codes a
     service-linked role, such as
     `arn:aws:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService`,
-    written as a plain string, `Fn::Sub` or `Fn::Join`, in any partition and account.
+    written as a plain string, `Fn::Sub` or `Fn::Join`, in any partition and account, and also
+    in either branch of an `Fn::If` (the finding then points at that branch).
 
     ## Why does this fail?
     CloudFormation's early validation (`AWS::EarlyValidation::ResourceExistenceCheck`) checks
@@ -41,7 +42,8 @@ class HardcodedServiceLinkedRole(Rule):
     managed policy is inserted before the target, and `RoleARN` becomes `Fn::GetAtt [Role, Arn]`.
     One role serves every target of a namespace. It has no fixed `RoleName`, so the template can
     be deployed twice in one account. Otherwise `RoleARN` is removed: Application Auto Scaling
-    then uses its service-linked role and creates it when needed. `elasticmapreduce` always gets a
+    then uses its service-linked role and creates it when needed (in an `Fn::If` branch, the
+    branch becomes `Ref: AWS::NoValue`). `elasticmapreduce` always gets a
     dedicated role with `AmazonElasticMapReduceforAutoScalingRole`.
 
     ## Fix safety
@@ -73,21 +75,21 @@ class HardcodedServiceLinkedRole(Rule):
     def _detect(self, template: Template):
         table = aws_data("application_autoscaling_roles.json")
         for target in template.of_type(TARGET):
-            arn = target.properties.get("RoleARN")
-            flat = flatten(arn)
-            match = _SLR_ARN.match(flat) if flat else None
-            if not match:
-                continue
-            namespace = _namespace(target, match.group("principal"), table)
-            role = match.group("role").replace(WILDCARD, "*") or "a service-linked role"
-            if namespace == "elasticmapreduce":
-                why = "EMR has no service-linked role for Application Auto Scaling: it needs a role of its own"
-            else:
-                why = "early validation fails in any account where that role does not exist yet"
-            yield self.finding(
-                f"ScalableTarget {target.name} hard-codes the service-linked role {role} in RoleARN; {why}",
-                ("Resources", target.name, "Properties", "RoleARN"), target.name,
-                namespace=namespace, arn=arn)
+            path = ("Resources", target.name, "Properties", "RoleARN")
+            for where, arn in _branches(path, target.properties.get("RoleARN")):
+                flat = flatten(arn)
+                match = _SLR_ARN.match(flat) if flat else None
+                if not match:
+                    continue
+                namespace = _namespace(target, match.group("principal"), table)
+                role = match.group("role").replace(WILDCARD, "*") or "a service-linked role"
+                if namespace == "elasticmapreduce":
+                    why = "EMR has no service-linked role for Application Auto Scaling: it needs a role of its own"
+                else:
+                    why = "early validation fails in any account where that role does not exist yet"
+                yield self.finding(
+                    f"ScalableTarget {target.name} hard-codes the service-linked role {role} in RoleARN; {why}",
+                    where, target.name, namespace=namespace, arn=arn, branch=where != path)
 
     def fix(self, finding: Finding, template: Template) -> Fix | None:
         table = aws_data("application_autoscaling_roles.json")
@@ -108,6 +110,11 @@ class HardcodedServiceLinkedRole(Rule):
             strategy = "remove-role-arn"
             fallback = f" ({namespace or 'this namespace'} has no AWS managed policy to attach)"
         if strategy == "remove-role-arn":
+            if finding.context.get("branch"):
+                # removing an item would shift the Fn::If; AWS::NoValue leaves RoleARN out in that branch
+                return Fix("Leave RoleARN out in that Fn::If branch so Application Auto Scaling uses its "
+                           "service-linked role" + fallback, "safe",
+                           (pin, replace_op(finding.pointer, {"Ref": "AWS::NoValue"})))
             return Fix("Remove RoleARN so Application Auto Scaling uses its service-linked role" + fallback,
                        "safe", (pin, remove_op(finding.pointer)))
         trust = emr["trust"] if emr else [table["trust"]]
@@ -632,6 +639,54 @@ Resources:
             options={'strategy': 'remove-role-arn'},
         ),
         Example(
+            'fn-if-branch-without-iam-resources',
+            text='''\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  ScalingRoleArn:
+    Type: String
+    Default: ""
+Conditions:
+  HasScalingRole: !Not [!Equals [!Ref ScalingRoleArn, ""]]
+Resources:
+  ServiceScalableTarget:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MaxCapacity: 4
+      MinCapacity: 1
+      ResourceId: service/default/web
+      RoleARN: !If
+        - HasScalingRole
+        - !Ref ScalingRoleArn
+        - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+''',
+            fixed='''\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  ScalingRoleArn:
+    Type: String
+    Default: ""
+Conditions:
+  HasScalingRole: !Not [!Equals [!Ref ScalingRoleArn, ""]]
+Resources:
+  ServiceScalableTarget:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MaxCapacity: 4
+      MinCapacity: 1
+      ResourceId: service/default/web
+      RoleARN: !If
+        - HasScalingRole
+        - !Ref ScalingRoleArn
+        - !Ref AWS::NoValue
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+''',
+            pointers=('/Resources/ServiceScalableTarget/Properties/RoleARN/Fn::If/2',),
+        ),
+        Example(
             'good-getatt-to-template-role',
             text='''\
 AWSTemplateFormatVersion: '2010-09-09'
@@ -726,6 +781,16 @@ Resources:
 
 def _escape(name: str) -> str:
     return name.replace("~", "~0").replace("/", "~1")
+
+
+def _branches(path: tuple[str, ...], value: Any):
+    """The value with its pointer path, or each branch of an ``Fn::If`` (nested ones too)."""
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::If"), list) \
+            and len(value["Fn::If"]) == 3:
+        for index in (1, 2):
+            yield from _branches(path + ("Fn::If", str(index)), value["Fn::If"][index])
+    else:
+        yield path, value
 
 
 def _namespace(target: Resource, principal: str, table: dict[str, Any]) -> str | None:

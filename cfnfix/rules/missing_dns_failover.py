@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field
@@ -42,12 +43,18 @@ class MissingDnsFailover(Rule):
     AWS fixes the TTL of an alias to a load balancer at 60 s. A CNAME cannot sit at the zone apex,
     so a domain that is the apex needs the alias option. The parameters `DeploymentRole`,
     `HostedZoneId` and `DomainName` and the condition `IsPrimary` are added where missing; an
-    existing health check or record is reused and only what it lacks is added.
+    existing health check or failover record (an `AWS::Route53::RecordSet`, or an entry of an
+    `AWS::Route53::RecordSetGroup`) is reused and only what it lacks is added. A plain record that
+    already points at the load balancer becomes the failover record: it gains `Failover`,
+    `SetIdentifier` and `HealthCheckId` and keeps its zone and name, so no new parameters are
+    needed for them.
 
     ## Fix safety
     Unsafe unless `hosted-zone-id` and `domain-name` are configured: without them the new
     parameters have no defaults and every deployment must supply them. With them the parameters
-    get those defaults and the fix is safe.
+    get those defaults and the fix is safe. Turning an existing plain record into a failover
+    record is always unsafe: on a deployed stack Route 53 must replace the record, and the name
+    does not resolve in between.
 
     ## Options
     `hosted-zone-id`, `domain-name`: defaults for the new parameters.
@@ -65,46 +72,77 @@ class MissingDnsFailover(Rule):
     def detect(self, template: Template):
         for alb in public_albs(template):
             check = _health_check(template, alb.name)
-            record = _failover_record(template, alb.name)
-            if check and record and "HealthCheckId" in record.properties:
+            records = _records(template, alb.name)
+            failover = [r for r in records if "Failover" in r.properties]
+            plain = [r for r in records if "Failover" not in r.properties]
+            unchecked = [r for r in failover if "HealthCheckId" not in r.properties]
+            if check and failover and not unchecked:
                 continue
-            lacks = [what for what, missing in (("a health check", not check), ("failover records", not record),
-                                                ("a health check on its record", record and check and
-                                                 "HealthCheckId" not in record.properties)) if missing]
+            lacks = []
+            if not check:
+                lacks.append("a health check")
+            if failover:
+                if check and unchecked:
+                    lacks.append("a health check on its record")
+            elif plain:
+                lacks.append("failover routing on its record " + ", ".join(sorted({r.resource for r in plain})))
+            else:
+                lacks.append("failover records")
             yield self.finding(f"Load balancer {alb.name} serves the stack but has no Route 53 failover: "
                                f"it lacks {' and '.join(lacks)}", ("Resources", alb.name), alb.name,
-                               check=check, record=record.name if record else None)
+                               check=check, failover=failover, plain=plain)
 
     def fix(self, finding: Finding, template: Template) -> Fix | None:
         alb = template.resources[finding.resource or ""]
+        ops: list[dict[str, Any]] = [test_op(("Resources", alb.name, "Type"), alb.type)]
+        failover: list[_Record] = finding.context["failover"]
+        plain: list[_Record] = finding.context["plain"]
+        # a record of the template names the zone and the domain: no new parameters for them
+        new_record = not failover and not plain
         options = self.options
         configured = bool(options.hosted_zone_id and options.domain_name)
-        zone: dict[str, Any] = {"Type": "AWS::Route53::HostedZone::Id",
-                                "Description": "Hosted zone of the failover records"}
-        domain: dict[str, Any] = {"Type": "String", "Description": "Name that fails over between the regions"}
-        if options.hosted_zone_id:
-            zone["Default"] = options.hosted_zone_id
-        if options.domain_name:
-            domain["Default"] = options.domain_name
-        ops: list[dict[str, Any]] = [test_op(("Resources", alb.name, "Type"), alb.type)]
-        ops += parameter_ops(template, {"DeploymentRole": deployment_role_parameter(),
-                                        "HostedZoneId": zone, "DomainName": domain})
-        ops += condition_ops(template, {"IsPrimary": IS_PRIMARY})
+        if not failover:  # existing failover records already say which region is which
+            parameters = {"DeploymentRole": deployment_role_parameter()}
+            if new_record:
+                parameters.update(self._zone_and_domain())
+            ops += parameter_ops(template, parameters)
+            ops += condition_ops(template, {"IsPrimary": IS_PRIMARY})
         check = finding.context["check"]
         after = jp.join(("Resources", alb.name))
         if check is None:
             check = template.unused_name(f"{alb.name}HealthCheck")
             # both go right after the load balancer, in this order
             ops.append(add_op(("Resources", check), self._health_check(template, alb), after=after))
-        record = finding.context["record"]
-        if record is None:
+        if new_record:
             name = template.unused_name(f"{alb.name}FailoverRecord")
             ops.append(add_op(("Resources", name), self._record(alb, check), after=after))
-        else:
-            ops.append(add_op(("Resources", record, "Properties", "HealthCheckId"), {"Ref": check}))
-        title = "Add Route 53 failover for " + alb.name + ("" if configured else
-                                                           " (unsafe: set hosted-zone-id and domain-name)")
-        return Fix(title, "safe" if configured else "unsafe", tuple(ops))
+        for record in failover:
+            if "HealthCheckId" not in record.properties:
+                ops.append(add_op(record.path + ("HealthCheckId",), {"Ref": check}))
+        for record in plain:
+            ops.append(test_op(record.path + ("Name",), record.properties.get("Name")))
+            for key, value in (("Failover", {"Fn::If": ["IsPrimary", "PRIMARY", "SECONDARY"]}),
+                               ("SetIdentifier", {"Fn::Sub": f"{alb.name}-${{AWS::Region}}"}),
+                               ("HealthCheckId", {"Ref": check})):
+                ops.append(add_op(record.path + (key,), value))
+        if plain:
+            names = ", ".join(sorted({r.resource for r in plain}))
+            return Fix(f"Make {names} a failover record of {alb.name} (unsafe: on a deployed stack Route 53 "
+                       "replaces the record, and the name briefly does not resolve)", "unsafe", tuple(ops))
+        if new_record and not configured:
+            return Fix(f"Add Route 53 failover for {alb.name} (unsafe: set hosted-zone-id and domain-name)",
+                       "unsafe", tuple(ops))
+        return Fix(f"Add Route 53 failover for {alb.name}", "safe", tuple(ops))
+
+    def _zone_and_domain(self) -> dict[str, dict[str, Any]]:
+        zone: dict[str, Any] = {"Type": "AWS::Route53::HostedZone::Id",
+                                "Description": "Hosted zone of the failover records"}
+        domain: dict[str, Any] = {"Type": "String", "Description": "Name that fails over between the regions"}
+        if self.options.hosted_zone_id:
+            zone["Default"] = self.options.hosted_zone_id
+        if self.options.domain_name:
+            domain["Default"] = self.options.domain_name
+        return {"HostedZoneId": zone, "DomainName": domain}
 
     def _health_check(self, template: Template, alb: Resource) -> dict[str, Any]:
         https = serves_https(template, alb.name)
@@ -486,6 +524,174 @@ Resources:
             unsafe_fixes=True,
         ),
         Example(
+            'existing-plain-record-becomes-a-failover-record',
+            text='''\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  ZoneId:
+    Type: AWS::Route53::HostedZone::Id
+  AppDomain:
+    Type: String
+  Subnets:
+    Type: List<AWS::EC2::Subnet::Id>
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: !Ref Subnets
+  AppRecord:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneId: !Ref ZoneId
+      Name: !Ref AppDomain
+      Type: A
+      AliasTarget:
+        DNSName: !GetAtt LoadBalancer.DNSName
+        HostedZoneId: !GetAtt LoadBalancer.CanonicalHostedZoneID
+''',
+            fixed='''\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  ZoneId:
+    Type: AWS::Route53::HostedZone::Id
+  AppDomain:
+    Type: String
+  Subnets:
+    Type: List<AWS::EC2::Subnet::Id>
+  DeploymentRole:
+    Type: String
+    AllowedValues:
+      - primary
+      - standby
+    Default: primary
+    Description: primary in the main region; standby in the region that takes over
+Conditions:
+  IsPrimary: !Equals [!Ref DeploymentRole, primary]
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: !Ref Subnets
+  LoadBalancerHealthCheck:
+    Type: AWS::Route53::HealthCheck
+    Properties:
+      HealthCheckConfig:
+        Type: HTTP
+        FullyQualifiedDomainName: !GetAtt LoadBalancer.DNSName
+        Port: 80
+        ResourcePath: /
+        RequestInterval: 30
+        FailureThreshold: 3
+  AppRecord:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneId: !Ref ZoneId
+      Name: !Ref AppDomain
+      Type: A
+      AliasTarget:
+        DNSName: !GetAtt LoadBalancer.DNSName
+        HostedZoneId: !GetAtt LoadBalancer.CanonicalHostedZoneID
+      Failover: !If [IsPrimary, PRIMARY, SECONDARY]
+      SetIdentifier: !Sub LoadBalancer-${AWS::Region}
+      HealthCheckId: !Ref LoadBalancerHealthCheck
+''',
+            pointers=('/Resources/LoadBalancer',),
+            unsafe_fixes=True,
+        ),
+        Example(
+            'record-set-group-failover-gets-a-health-check',
+            text='''\
+{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Parameters": {
+    "ZoneId": {"Type": "AWS::Route53::HostedZone::Id"},
+    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"}
+  },
+  "Conditions": {
+    "Primary": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
+  },
+  "Resources": {
+    "LoadBalancer": {
+      "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+      "Properties": {"Subnets": {"Ref": "Subnets"}}
+    },
+    "Records": {
+      "Type": "AWS::Route53::RecordSetGroup",
+      "Properties": {
+        "HostedZoneId": {"Ref": "ZoneId"},
+        "RecordSets": [
+          {
+            "Name": "app.example.com",
+            "Type": "A",
+            "Failover": {"Fn::If": ["Primary", "PRIMARY", "SECONDARY"]},
+            "SetIdentifier": {"Ref": "AWS::Region"},
+            "AliasTarget": {
+              "DNSName": {"Fn::GetAtt": ["LoadBalancer", "DNSName"]},
+              "HostedZoneId": {"Fn::GetAtt": ["LoadBalancer", "CanonicalHostedZoneID"]},
+              "EvaluateTargetHealth": true
+            }
+          }
+        ]
+      }
+    }
+  }
+}
+''',
+            fixed='''\
+{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Parameters": {
+    "ZoneId": {"Type": "AWS::Route53::HostedZone::Id"},
+    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"}
+  },
+  "Conditions": {
+    "Primary": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
+  },
+  "Resources": {
+    "LoadBalancer": {
+      "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+      "Properties": {"Subnets": {"Ref": "Subnets"}}
+    },
+    "LoadBalancerHealthCheck": {
+      "Type": "AWS::Route53::HealthCheck",
+      "Properties": {
+        "HealthCheckConfig": {
+          "Type": "HTTP",
+          "FullyQualifiedDomainName": {"Fn::GetAtt": ["LoadBalancer", "DNSName"]},
+          "Port": 80,
+          "ResourcePath": "/",
+          "RequestInterval": 30,
+          "FailureThreshold": 3
+        }
+      }
+    },
+    "Records": {
+      "Type": "AWS::Route53::RecordSetGroup",
+      "Properties": {
+        "HostedZoneId": {"Ref": "ZoneId"},
+        "RecordSets": [
+          {
+            "Name": "app.example.com",
+            "Type": "A",
+            "Failover": {"Fn::If": ["Primary", "PRIMARY", "SECONDARY"]},
+            "SetIdentifier": {"Ref": "AWS::Region"},
+            "AliasTarget": {
+              "DNSName": {"Fn::GetAtt": ["LoadBalancer", "DNSName"]},
+              "HostedZoneId": {"Fn::GetAtt": ["LoadBalancer", "CanonicalHostedZoneID"]},
+              "EvaluateTargetHealth": true
+            },
+            "HealthCheckId": {"Ref": "LoadBalancerHealthCheck"}
+          }
+        ]
+      }
+    }
+  }
+}
+''',
+            pointers=('/Resources/LoadBalancer',),
+            format='json',
+        ),
+        Example(
             'good-internal-alb',
             text='''\
 Parameters:
@@ -551,10 +757,28 @@ def _health_check(template: Template, alb: str) -> str | None:
     return None
 
 
-def _failover_record(template: Template, alb: str) -> Resource | None:
+@dataclass(frozen=True)
+class _Record:
+    """A record set that points at the load balancer: a RecordSet, or one entry of a RecordSetGroup."""
+
+    resource: str
+    path: tuple[str, ...]  # of the record's own properties
+    properties: dict[str, Any]
+
+
+def _records(template: Template, alb: str) -> list[_Record]:
+    found: list[_Record] = []
     for record in template.of_type("AWS::Route53::RecordSet"):
-        props = record.properties
-        if "Failover" in props and (_points_at(props.get("ResourceRecords"), alb)
-                                    or _points_at(props.get("AliasTarget"), alb)):
-            return record
-    return None
+        if _targets(record.properties, alb):
+            found.append(_Record(record.name, ("Resources", record.name, "Properties"), record.properties))
+    for group in template.of_type("AWS::Route53::RecordSetGroup"):
+        entries = group.properties.get("RecordSets")
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, dict) and _targets(entry, alb):
+                found.append(_Record(group.name, ("Resources", group.name, "Properties", "RecordSets", str(index)),
+                                     entry))
+    return found
+
+
+def _targets(properties: dict[str, Any], alb: str) -> bool:
+    return _points_at(properties.get("ResourceRecords"), alb) or _points_at(properties.get("AliasTarget"), alb)
