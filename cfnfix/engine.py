@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -51,9 +52,10 @@ class FixResult:
     @property
     def diff(self) -> str:
         name = self.path or "template"
+        # git's a/ and b/ prefixes suit relative paths (`patch -p1`); an absolute one stays as it is
+        before, after = (name, name) if os.path.isabs(name) else (f"a/{name}", f"b/{name}")
         return "".join(difflib.unified_diff(
-            self.original.splitlines(keepends=True), self.text.splitlines(keepends=True),
-            f"a/{name}", f"b/{name}"))
+            self.original.splitlines(keepends=True), self.text.splitlines(keepends=True), before, after))
 
 
 def is_template(data: Any) -> bool:

@@ -36,6 +36,15 @@ def test_fix_text_writes_nothing_and_fix_file_writes_when_asked(tmp_path):
     assert cfnfix.fix_file(str(tmp_path / "missing.yaml")).error.message.startswith("cannot read")
 
 
+def test_diff_headers_prefix_relative_paths_only(tmp_path, monkeypatch):
+    (tmp_path / "t.yaml").write_text(HARDCODED_ROLE)
+    settings = cfnfix.Settings(select=("CFX101",))
+    absolute = str(tmp_path / "t.yaml")
+    assert cfnfix.fix_file(absolute, settings=settings).diff.startswith(f"--- {absolute}\n+++ {absolute}\n")
+    monkeypatch.chdir(tmp_path)
+    assert cfnfix.fix_file("t.yaml", settings=settings).diff.startswith("--- a/t.yaml\n+++ b/t.yaml\n")
+
+
 def test_outputs_stop_at_cloudformation_limit_of_200():
     queues = "".join(f"  Queue{i}:\n    Type: AWS::SQS::Queue\n" for i in range(205))
     text = "Resources:\n" + queues + "Outputs:\n  Existing:\n    Value: x\n"

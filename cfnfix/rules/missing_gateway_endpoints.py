@@ -1197,7 +1197,8 @@ def _table_in_vpc(template: Template, table: str, vpc: str) -> bool:
 
 
 def _source_ip_bucket_policy(template: Template) -> bool:
-    return any("aws:SourceIp" in str(p.properties.get("PolicyDocument")).replace("aws:sourceip", "aws:SourceIp")
+    # condition keys are case-insensitive
+    return any("aws:sourceip" in str(p.properties.get("PolicyDocument")).lower()
                for p in template.of_type("AWS::S3::BucketPolicy"))
 
 
