@@ -35,8 +35,11 @@ def intrinsic_name(value: Any) -> str | None:
 
 def _short_ok(value: Any) -> bool:
     """Whether a one-key intrinsic can be written as a tag: a tagged scalar always reads as a
-    string, so ``{"Ref": 0}`` keeps its long form."""
-    inner = next(iter(value.values()))
+    string, so ``{"Ref": 0}`` keeps its long form, and ``!GetAtt A.B`` reads as ``[A, B]``, so
+    ``{"Fn::GetAtt": "A.B"}`` does too."""
+    (key, inner), = value.items()
+    if key == "Fn::GetAtt" and isinstance(inner, str):
+        return False
     return isinstance(inner, (str, dict, list))
 
 
@@ -51,10 +54,14 @@ class YamlRenderer:
 
     # -- scalars ---------------------------------------------------------------------------
 
-    def plain_ok(self, value: str, flow: bool) -> bool:
+    def plain_ok(self, value: str, flow: bool, habit: bool = False) -> bool:
+        """Whether value can be written plain; ``habit``: the file itself writes it plain, which
+        shows its parser takes a leading ``-``, ``?`` or ``:`` before a non-space in block context."""
         if not value or value != value.strip() or _UNSAFE_CHARS.search(value) or "\n" in value:
             return False
-        if value[0] in _PLAIN_FIRST_BAD or ": " in value or " #" in value or value.endswith(":"):
+        leading_ok = habit and not flow and value[0] in "-?:" and len(value) > 1 and not value[1].isspace()
+        if (value[0] in _PLAIN_FIRST_BAD and not leading_ok) or ": " in value or " #" in value \
+                or value.endswith(":"):
             return False
         if flow and (any(c in _FLOW_BAD for c in value) or ":," in value):
             return False
@@ -62,8 +69,8 @@ class YamlRenderer:
             return False
         return _resolver.resolve(ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
 
-    def quoted(self, value: str) -> str:
-        if self.style.quote == "'" and not _UNSAFE_CHARS.search(value) and "\n" not in value:
+    def quoted(self, value: str, quote: str | None = None) -> str:
+        if (quote or self.style.quote) == "'" and not _UNSAFE_CHARS.search(value) and "\n" not in value:
             return "'" + value.replace("'", "''") + "'"
         text = json.dumps(value, ensure_ascii=False)
         return text.replace("\u2028", "\\L").replace("\u2029", "\\P").replace("\x85", "\\N")
@@ -76,7 +83,10 @@ class YamlRenderer:
         if isinstance(value, (int, float)):
             return repr(value)
         value = str(value)
-        if self.plain_ok(value, flow) and (key or not self.style.quote_all):
+        habit = None if key else self.style.scalar_quotes.get(value)
+        if habit:
+            return self.quoted(value, habit)
+        if self.plain_ok(value, flow, habit == "") and (key or habit == "" or not self.style.quote_all):
             return value
         return self.quoted(value)
 
@@ -120,8 +130,10 @@ class YamlRenderer:
             if not isinstance(inner, (dict, list)):
                 if isinstance(inner, str) and "\n" in inner:
                     return None
+                if inner == "" and self.style.scalar_quotes.get("") == "":
+                    return _tag_for(name)  # the file writes `!GetAZs` with nothing after it
                 return _tag_for(name) + " " + self.scalar(inner)
-            if isinstance(inner, list) and self._flowable(inner):
+            if isinstance(inner, list) and self._flowable(inner) and self.style.flow_list(_tag_for(name)):
                 text = _tag_for(name) + " " + self.flow(inner)
                 return text if len(text) <= 100 else None
             return None
@@ -162,7 +174,9 @@ class YamlRenderer:
                 return " " + tag + "\n" + self.mapping(inner, col + self.unit)
             if isinstance(inner, list):
                 return " " + tag + "\n" + self.sequence(inner, col + self.unit)
-            # a tag on a tag is not YAML: write the outer one in long form
+            # a tag on a tag is not YAML: write one of the two in long form, as the file does
+            if self.style.outer_tag:
+                return " " + tag + "\n" + self.mapping(inner, col + self.unit)
             return "\n" + self.mapping(value, col + self.unit)
         if isinstance(value, dict):
             return "\n" + self.mapping(value, col + self.unit)
@@ -173,7 +187,8 @@ class YamlRenderer:
     def block_scalar(self, value: str, col: int) -> str:
         lines = value.split("\n")
         if (_UNSAFE_CHARS.search(value.replace("\n", "")) or any(l != l.rstrip() for l in lines)
-                or lines[0].startswith((" ", "\t")) or value.endswith("\n\n")):
+                or lines[0].startswith((" ", "\t")) or value.endswith("\n\n") or not value.strip("\n")):
+            # a block scalar of empty lines only reads back as "": such a value is quoted
             return self.quoted(value)
         indicator = "|" if value.endswith("\n") else "|-"
         if value.endswith("\n"):
@@ -188,7 +203,8 @@ class YamlRenderer:
     def _member(self, key: str, value: Any, col: int) -> str:
         # long-form intrinsic arguments read best inline: ``Fn::GetAtt: [Role, Arn]``
         if (key == "Ref" or key.startswith("Fn::")) and isinstance(value, list) and value \
-                and self._flowable(value) and not any(isinstance(v, list) for v in value):
+                and self._flowable(value) and not any(isinstance(v, list) for v in value) \
+                and self.style.flow_list(_tag_for(key)):
             text = self.flow(value)
             if len(text) <= 100:
                 return " " + text
@@ -210,6 +226,9 @@ class YamlRenderer:
             body = self.sequence(value, dash_col + 2)
             return " " + body[dash_col + 2:]
         text = self.after_key(value, dash_col)
+        if text.startswith("\n") and isinstance(value, dict):
+            # an intrinsic in long form over a tagged one: `- Fn::Base64: !Sub ...`
+            return " " + self.mapping(value, dash_col + 2)[dash_col + 2:]
         return text
 
 

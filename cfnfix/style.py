@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-from .source import MAP, SCALAR, SEQ, TAG, Node
+from .source import MAP, SCALAR, SEQ, TAG, Node, tag_key
 
 if TYPE_CHECKING:
     from .document import Document
@@ -26,6 +26,17 @@ class Style:
     inline_intrinsics: bool = True    # JSON: {"Ref": "X"} on one line
     ascii: bool = False         # JSON: non-ASCII written as \\u escapes
     newline: str = "\n"
+    # YAML: how the file itself writes a string it holds ("" plain, "'" or '"'): `'*'` stays `'*'`
+    scalar_quotes: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # YAML: per tag (`!If`, `!Join`...), whether its list argument is written [in, flow]
+    flow_lists: Mapping[str, bool] = field(default_factory=dict, compare=False)
+    flow_lists_default: bool = True
+    # YAML: one tag per node, so an intrinsic over an intrinsic writes one of them long; the file's
+    # habit: `!Base64` over `Fn::Sub:` (True) or `Fn::Base64: !Sub` (False)
+    outer_tag: bool = False
+
+    def flow_list(self, tag: str) -> bool:
+        return self.flow_lists.get(tag, self.flow_lists_default)
 
 
 # A file's habits show in its first few thousand values; a 1 MB template need not be read whole.
@@ -92,8 +103,13 @@ def _measure_yaml(doc: "Document") -> Style:
                     quoted_strings += 1
                 elif not _looks_typed(text[child.start:child.end]):
                     plain_strings += 1
+    scalar_quotes, flow_lists, flow_default, outer_tag = _yaml_habits(smap.root, doc.data)
     indent = _mode(Counter({k: v for k, v in indents.items() if k > 0}), 2)
     return Style(
+        scalar_quotes=scalar_quotes,
+        flow_lists=flow_lists,
+        flow_lists_default=flow_default,
+        outer_tag=outer_tag,
         indent=" " * indent,
         seq_indent=_mode(seq_indents, indent),
         quote=_mode(quotes, "'"),
@@ -102,6 +118,56 @@ def _measure_yaml(doc: "Document") -> Style:
         getatt_dotted=dotted >= listed,
         newline=doc.newline,
     )
+
+
+def _yaml_habits(root: Node, data: Any) -> tuple[dict[str, str], dict[str, bool], bool, bool]:
+    """Per string value, the quoting the file gives it most; per tag, flow or block lists; which
+    of two nested intrinsics carries the tag."""
+    quotes: dict[str, Counter[str]] = {}
+    flows: dict[str, Counter[bool]] = {}
+    outer: Counter[bool] = Counter()
+    for seen, (node, value, tag) in enumerate(_with_values(root, data, None)):
+        if seen > SAMPLE:
+            break
+        if node.kind == SCALAR and isinstance(value, str) and node.style in ("", "'", '"') \
+                and "\n" not in value and len(value) <= 200:
+            quotes.setdefault(value, Counter())[node.style] += 1
+        elif node.kind == SEQ and tag is not None and node.children:
+            flows.setdefault(tag, Counter())[node.flow] += 1
+        elif node.kind == TAG and node.children[0].kind == MAP and len(node.children[0].keys) == 1 \
+                and _intrinsic(node.children[0].keys[0].name):
+            outer[True] += 1
+        elif node.kind == MAP and len(node.keys) == 1 and _intrinsic(node.keys[0].name) \
+                and node.children[0].kind == TAG:
+            outer[False] += 1
+    overall: Counter[bool] = sum(flows.values(), Counter())
+    return ({value: _mode(styles, "") for value, styles in quotes.items()},
+            {tag: _mode(kinds, True) for tag, kinds in flows.items()}, _mode(overall, True),
+            _mode(outer, False))
+
+
+def _intrinsic(key: str) -> bool:
+    return key == "Ref" or key.startswith("Fn::")
+
+
+def _with_values(node: Node, value: Any, tag: str | None) -> Iterator[tuple[Node, Any, str | None]]:
+    """(node, its data value, the intrinsic tag whose argument it is) in file order."""
+    stack = [(node, value, tag)]
+    while stack:
+        node, value, tag = stack.pop()
+        yield node, value, tag
+        if node.shared:
+            continue  # aliases and merge keys: the data is not this text's
+        if node.kind == MAP and isinstance(value, dict):
+            pairs = [(key.name, child) for key, child in zip(node.keys, node.children) if key.name in value]
+            for name, child in reversed(pairs):
+                stack.append((child, value[name], ("!Ref" if name == "Ref" else "!" + name[4:])
+                              if _intrinsic(name) and len(node.keys) == 1 else None))
+        elif node.kind == SEQ and isinstance(value, list) and len(value) == len(node.children):
+            stack.extend((child, item, None) for child, item in zip(reversed(node.children), reversed(value)))
+        elif node.kind == TAG and isinstance(value, dict):
+            inner = value.get(tag_key(node.tag or ""))
+            stack.append((node.children[0], inner, node.tag))
 
 
 def _looks_typed(token: str) -> bool:

@@ -416,9 +416,20 @@ class _Planner:
             line = max(0, line - 1)
             if line > 0 and self.text[line - 1] == "\r":
                 line -= 1
-        elif self._blank_line_at(stop) and line > 0 and self._blank_line_at(self.line_start(line - 1)):
-            stop = self.after_line(stop)
+        else:
+            # an entry set apart by blank lines takes one of them along, so that none doubles up
+            # and none is left at the start or the end of its parent
+            above = line > 0 and self._blank_line_at(self.line_start(line - 1))
+            below = self._blank_line_at(stop)
+            if below and (above or index == 0):
+                stop = self._next_line(stop)
+            elif above and index + 1 == count:
+                line = self.line_start(line - 1)
         return self.edit(line, stop, "")
+
+    def _next_line(self, i: int) -> int:
+        j = self.text.find("\n", i)
+        return len(self.text) if j < 0 else j + 1
 
     def _blank_line_at(self, i: int) -> bool:
         j = self.text.find("\n", i)

@@ -246,3 +246,34 @@ def test_cfx301_findings_equal_the_golden_list():
         found += [{"file": str(path.relative_to(CORPUS)), "pointer": f.pointer, "line": f.line, "message": f.message}
                   for f in result.findings]
     assert found == golden
+
+
+def test_re_added_resources_read_like_the_authors_own():
+    """Remove a resource, add it back from its data: how often the text is the author's own.
+
+    Comments inside a resource are not data and cannot come back, so YAML cannot reach 100%.
+    Measured when written: YAML 56 %, JSON 94 %; the bounds keep that from sliding back.
+    """
+    counts = {"yaml": [0, 0], "json": [0, 0]}
+    for path, doc in _readable():
+        resources = doc.data.get("Resources") if is_template(doc.data) else None
+        if not isinstance(resources, dict) or len(resources) < 2:
+            continue
+        names = list(resources)
+        for index in sorted({0, len(names) // 2, len(names) - 1}):
+            pointer = jp.join(("Resources", names[index]))
+            try:
+                removed = write(doc, [{"op": "remove", "path": pointer}])
+            except WriteError:
+                continue  # Resources reached through an alias
+            op = {"op": "add", "path": pointer, "value": resources[names[index]]}
+            if index + 1 < len(names):
+                op["position"] = {"before": jp.join(("Resources", names[index + 1]))}
+            back = write(removed, [op], doc.style)
+            counts[doc.format][0] += back.text == doc.text
+            counts[doc.format][1] += 1
+    yaml_exact, yaml_total = counts["yaml"]
+    json_exact, json_total = counts["json"]
+    assert yaml_total > 700 and json_total > 300
+    assert yaml_exact / yaml_total >= 0.52, counts
+    assert json_exact / json_total >= 0.90, counts

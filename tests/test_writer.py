@@ -141,3 +141,90 @@ def test_block_scalar_at_end_of_file_without_newline():
     text = "Resources:\n  A:\n    Type: X\n    Properties:\n      Script: |\n        echo hi"
     out = edit(text, [{"op": "add", "path": "/Resources/B", "value": {"Type": "Z"}}])
     assert out == "Resources:\n  A:\n    Type: X\n    Properties:\n      Script: |-\n        echo hi\n  B:\n    Type: Z"
+
+
+SPACED = """\
+Resources:
+
+  A:
+    Type: AWS::SNS::Topic
+
+  B:
+    Type: AWS::SNS::Topic
+
+  C:
+    Type: AWS::SNS::Topic
+"""
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("A", "Resources:\n\n  B:\n    Type: AWS::SNS::Topic\n\n  C:\n    Type: AWS::SNS::Topic\n"),
+    ("B", "Resources:\n\n  A:\n    Type: AWS::SNS::Topic\n\n  C:\n    Type: AWS::SNS::Topic\n"),
+    ("C", "Resources:\n\n  A:\n    Type: AWS::SNS::Topic\n\n  B:\n    Type: AWS::SNS::Topic\n"),
+])
+def test_removed_entry_takes_one_blank_line_along(name, expected):
+    assert edit(SPACED, [{"op": "remove", "path": f"/Resources/{name}"}]) == expected
+    crlf = SPACED.replace("\n", "\r\n")
+    assert edit(crlf, [{"op": "remove", "path": f"/Resources/{name}"}]) == expected.replace("\n", "\r\n")
+
+
+def test_first_entry_under_its_key_leaves_no_blank_line_there():
+    text = "Resources:\n  A:\n    Type: X\n\n  B:\n    Type: Y\n"
+    assert edit(text, [{"op": "remove", "path": "/Resources/A"}]) == "Resources:\n  B:\n    Type: Y\n"
+
+
+HABITS = """\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyDocument:
+            Statement:
+              - Resource: '*'
+                Action: -service
+      Path: !If
+        - HasPath
+        - /app/
+        - !Ref AWS::NoValue
+      UserData: !Base64
+        Fn::Sub: echo ${AWS::Region}
+      Zones: !GetAZs
+"""
+
+
+def test_new_values_follow_the_files_own_habits():
+    value = {"Fn::If": ["HasName", "*", {"Ref": "AWS::NoValue"}]}
+    out = edit(HABITS, [{"op": "add", "path": "/Resources/Role/Properties/RoleName", "value": value}])
+    # the file quotes '*' with single quotes and writes !If lists as blocks
+    assert out.endswith("      RoleName: !If\n        - HasName\n        - '*'\n        - !Ref AWS::NoValue\n")
+    out = edit(HABITS, [{"op": "add", "path": "/Resources/Role/Properties/Description",
+                         "value": {"Fn::Base64": {"Fn::Sub": "hi ${AWS::StackName}"}}}])
+    assert out.endswith("      Description: !Base64\n        Fn::Sub: hi ${AWS::StackName}\n")
+    out = edit(HABITS, [{"op": "add", "path": "/Resources/Role/Properties/More", "value": [
+        {"Fn::GetAZs": ""}, "-service"]}])
+    assert out.endswith("      More:\n        - !GetAZs\n        - -service\n")
+
+
+def test_without_habits_new_values_take_the_defaults():
+    text = "Resources:\n  R:\n    Type: X\n"
+    out = edit(text, [{"op": "add", "path": "/Resources/R/Properties", "value": {
+        "A": {"Fn::If": ["C", "*", {"Ref": "AWS::NoValue"}]}, "B": {"Fn::Base64": {"Fn::Sub": "x"}},
+        "L": [{"Fn::Base64": {"Fn::Sub": "w"}}], "Z": {"Fn::GetAZs": ""}, "D": "-service"}}])
+    assert out == text + (
+        "    Properties:\n"
+        "      A: !If [C, '*', !Ref AWS::NoValue]\n"
+        "      B:\n        Fn::Base64: !Sub x\n"
+        "      L:\n        - Fn::Base64: !Sub w\n"
+        "      Z: !GetAZs ''\n"
+        "      D: '-service'\n")
+
+
+def test_values_that_short_forms_would_change_keep_a_form_that_reads_back():
+    text = "Resources:\n  R:\n    Type: X\n"
+    out = edit(text, [{"op": "add", "path": "/Resources/R/Properties", "value": {
+        "Name": {"Fn::GetAtt": "Topic.TopicName"}, "Separator": "\n"}}])
+    # `!GetAtt Topic.TopicName` would read as a list; a block scalar of one empty line as ""
+    assert out == text + ("    Properties:\n      Name:\n        Fn::GetAtt: Topic.TopicName\n"
+                          '      Separator: "\\n"\n')
+    assert parse_text(out).data["Resources"]["R"]["Properties"]["Separator"] == "\n"
