@@ -264,7 +264,7 @@ class JsonRenderer:
 
     def value(self, value: Any, pad: str) -> str:
         """Value as text whose first line continues a line indented by ``pad``."""
-        if self._inline(value):
+        if self.style.one_line or self._inline(value):
             return self.one_line(value)
         inner = pad + self.style.indent
         nl = "\n"

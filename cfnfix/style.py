@@ -25,6 +25,7 @@ class Style:
     inline_scalar_lists: bool = True  # JSON: ["a", "b"] on one line
     inline_intrinsics: bool = True    # JSON: {"Ref": "X"} on one line
     ascii: bool = False         # JSON: non-ASCII written as \\u escapes
+    one_line: bool = False      # JSON: the whole document is on one line (minified)
     newline: str = "\n"
     # YAML: how the file itself writes a string it holds ("" plain, "'" or '"'): `'*'` stays `'*'`
     scalar_quotes: Mapping[str, str] = field(default_factory=dict, compare=False)
@@ -210,8 +211,13 @@ def _measure_json(doc: "Document") -> Style:
                 multi_fn += 1
             else:
                 inline_fn += 1
+        elif node.kind == MAP and len(node.keys) > 1:
+            gap = text[node.children[0].end:node.keys[1].start]
+            if "\n" not in gap:
+                item_seps[gap] += 1
     return Style(
         indent=indent,
+        one_line="\n" not in text.strip(),
         key_sep=key_sep if key_sep.strip() == ":" else ": ",
         item_sep=_mode(item_seps, ", ") if _mode(item_seps, ", ").strip() == "," else ", ",
         inline_scalar_lists=inline_lists >= multi_lists,

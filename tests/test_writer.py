@@ -228,3 +228,13 @@ def test_values_that_short_forms_would_change_keep_a_form_that_reads_back():
     assert out == text + ("    Properties:\n      Name:\n        Fn::GetAtt: Topic.TopicName\n"
                           '      Separator: "\\n"\n')
     assert parse_text(out).data["Resources"]["R"]["Properties"]["Separator"] == "\n"
+
+
+def test_minified_json_stays_on_one_line():
+    text = '{"Resources":{"A":{"Type":"AWS::SNS::Topic"},"B":{"Type":"AWS::SQS::Queue"}}}'
+    out = edit(text, [{"op": "add", "path": "/Resources/C", "value": {
+        "Type": "AWS::S3::Bucket", "Properties": {"Tags": [{"Key": "Name", "Value": {"Ref": "AWS::StackName"}}]}}},
+        {"op": "add", "path": "/Outputs", "value": {"Topic": {"Value": {"Ref": "A"}}}}], "json")
+    assert out == ('{"Resources":{"A":{"Type":"AWS::SNS::Topic"},"B":{"Type":"AWS::SQS::Queue"},'
+                   '"C":{"Type":"AWS::S3::Bucket","Properties":{"Tags":[{"Key":"Name","Value":{"Ref":"AWS::StackName"}}]}}},'
+                   '"Outputs":{"Topic":{"Value":{"Ref":"A"}}}}')
