@@ -134,9 +134,11 @@ def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None
         findings += [Finding("CFX000", "unused-suppression", "low",
                              f"the suppression of {s.code} matches no finding; remove it", s.pointer, s.resource)
                      for s in suppressions if s not in used and settings.enabled(s.code.ljust(6, "0"))]
-    findings.sort(key=lambda f: (f.code, f.pointer))
+    findings.sort(key=lambda f: (f.code, f.pointer))  # the order fixes are chosen in
     if positions and findings:
-        findings = [_positioned(doc, f) for f in findings]
+        # reported in file order, as a reader goes through the file
+        findings = sorted((_positioned(doc, f) for f in findings),
+                          key=lambda f: (f.line or 0, f.column or 0, f.code, f.pointer))
     return findings, suppressed
 
 

@@ -164,7 +164,9 @@ def test_unused_suppressions_are_reported_on_request(project):
     assert codes(quiet) == ["CFX101", "CFX401"]
     loud = cfnfix("check", "--format", "json", "--report-unused-suppressions", "stack", cwd=project)
     findings = json.loads(loud.stdout)["files"][0]["findings"]
-    assert [f["code"] for f in findings] == ["CFX000", "CFX101", "CFX401"]
-    assert findings[0]["pointer"] == "/Resources/Queue/Metadata/cfnfix/ignore/0"
-    assert findings[0]["message"] == "the suppression of CFX301 matches no finding; remove it"
+    # in file order: the target's RoleARN, the queue, then the entry inside the queue's Metadata
+    assert [f["code"] for f in findings] == ["CFX101", "CFX401", "CFX000"]
+    assert [f["line"] for f in findings] == sorted(f["line"] for f in findings)
+    assert findings[-1]["pointer"] == "/Resources/Queue/Metadata/cfnfix/ignore/0"
+    assert findings[-1]["message"] == "the suppression of CFX301 matches no finding; remove it"
     assert loud.returncode == 1

@@ -163,7 +163,7 @@ Outputs:
     Description: URL of the SQS queue
     Value: !Ref WorkQueue
 ''',
-            pointers=('/Resources/ArchiveBucket', '/Resources/VPC', '/Resources/WorkQueue'),
+            pointers=('/Resources/VPC', '/Resources/ArchiveBucket', '/Resources/WorkQueue'),
         ),
         Example(
             'json-existing-outputs',
@@ -237,7 +237,7 @@ Outputs:
     }
 }
 ''',
-            pointers=('/Resources/Database', '/Resources/OrdersTable'),
+            pointers=('/Resources/OrdersTable', '/Resources/Database'),
             format='json',
         ),
         Example(
@@ -295,7 +295,7 @@ Outputs:
     Description: ID of the VPC
     Value: !Ref VPC
 ''',
-            pointers=('/Outputs', '/Outputs', '/Outputs', '/Outputs', '/Resources/ECSCluster', '/Resources/PublicSubnetA', '/Resources/VPC'),
+            pointers=('/Resources/VPC', '/Resources/PublicSubnetA', '/Resources/ECSCluster', '/Outputs', '/Outputs', '/Outputs', '/Outputs'),
             options={'tests': 'examples/payment-processing/tests'},
         ),
         Example(
