@@ -57,3 +57,20 @@ def test_outputs_stop_at_cloudformation_limit_of_200():
 
     assert len(parse_text(fixed.text).data["Outputs"]) == 200
     assert len(fixed.remaining) == 6 and all(f.fix is None for f in fixed.remaining)
+
+
+@pytest.mark.parametrize("resources,expected", [
+    ("  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {Runtime: python3.12, Handler: i.h, InlineCode: x}\n",
+     ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]),
+    ("  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: https://example.com/c.yaml}\n",
+     ["CAPABILITY_NAMED_IAM"]),
+    ("  Queue:\n    Type: AWS::SQS::Queue\n", None),
+])
+def test_standby_stack_set_acknowledges_what_the_template_needs(resources, expected):
+    transform = "Transform: AWS::Serverless-2016-10-31\n" if "Serverless" in resources else ""
+    text = f"AWSTemplateFormatVersion: '2010-09-09'\n{transform}Resources:\n{resources}"
+    settings = cfnfix.Settings(select=("CFX202",), rules={"CFX202": {"any-template": True}})
+    (finding,) = cfnfix.check_text(text, settings=settings).findings
+    (stack_set,) = [op["value"] for op in finding.fix.patch
+                    if op["op"] == "add" and op["value"].get("Type") == "AWS::CloudFormation::StackSet"]
+    assert stack_set["Properties"].get("Capabilities") == expected

@@ -35,7 +35,8 @@ class MissingStandbyRegion(Rule):
     keeps the StackSet off), conditions `IsPrimary`, `HasDrTemplateUrl`, `NotInStandbyRegion` and
     `CreateDrStackSet`, and a `StandbyStackSet` under `CreateDrStackSet`: `SELF_MANAGED`, one stack
     instance in this account in the standby region, sequential operations, the capabilities the
-    template's IAM resources need, and `Parameters` passing `DeploymentRole=standby` and every
+    template needs (IAM for its IAM and SAM resources, named IAM for named ones and for nested
+    stacks, whose resources cannot be seen, auto-expand for a transform), and `Parameters` passing `DeploymentRole=standby` and every
     template parameter without a default (lists joined with commas). Region-bound parameters (VPC,
     subnet, security group, key pair and AMI ids, and lists of them) are not copied: each gets a
     `Standby<Name>` parameter passed in its place. Only what is missing is added.
@@ -559,11 +560,16 @@ def _deploys(groups: Any) -> bool:
 
 
 def _capabilities(template: Template) -> list[str]:
+    """What the standby stack must acknowledge. An unneeded capability is harmless, a missing one
+    fails the deployment: SAM resources make roles of their own, and a nested stack's IAM resources
+    cannot be seen from here, so both count as IAM (nested stacks as named IAM)."""
     capabilities = []
     iam = [r for r in template.resources.values() if r.type.startswith("AWS::IAM::")]
-    if iam:
-        named = any(name in r.properties for r in iam for name in ("RoleName", "ManagedPolicyName", "UserName",
-                                                                     "GroupName", "InstanceProfileName"))
+    nested = any(r.type == "AWS::CloudFormation::Stack" for r in template.resources.values())
+    sam = any(r.type.startswith("AWS::Serverless::") for r in template.resources.values())
+    if iam or nested or sam:
+        named = nested or any(name in r.properties for r in iam for name in (
+            "RoleName", "ManagedPolicyName", "UserName", "GroupName", "InstanceProfileName"))
         capabilities.append("CAPABILITY_NAMED_IAM" if named else "CAPABILITY_IAM")
     if template.transform:
         capabilities.append("CAPABILITY_AUTO_EXPAND")
