@@ -134,7 +134,8 @@ def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None
         findings += [Finding("CFX000", "unused-suppression", "low",
                              f"the suppression of {s.code} matches no finding; remove it", s.pointer, s.resource)
                      for s in suppressions if s not in used and settings.enabled(s.code.ljust(6, "0"))]
-    findings.sort(key=lambda f: (f.code, f.pointer))  # the order fixes are chosen in
+    # the order fixes are chosen in: by rule, then top to bottom (new outputs follow the resources)
+    findings.sort(key=lambda f: (f.code, jp.document_order(doc.data, jp.split(f.pointer)), f.pointer))
     if positions and findings:
         # reported in file order, as a reader goes through the file
         findings = sorted((_positioned(doc, f) for f in findings),

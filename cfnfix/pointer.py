@@ -47,3 +47,22 @@ def resolve(data: Any, parts: Iterable[str]) -> Any:
         else:
             raise KeyError(part)
     return node
+
+
+def document_order(data: Any, parts: Iterable[str]) -> tuple[int, ...]:
+    """Where ``parts`` stands in ``data`` read top to bottom, as a sortable key: each part's index
+    among its siblings (mappings keep the file's key order). A missing part sorts after its
+    siblings."""
+    key: list[int] = []
+    node = data
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            key.append(list(node).index(part))
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            key.append(int(part))
+            node = node[int(part)]
+        else:
+            key.append(len(node) if isinstance(node, (dict, list)) else 0)
+            break
+    return tuple(key)

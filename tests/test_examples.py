@@ -106,3 +106,11 @@ def test_generated_test_module_passes_and_catches_any_missing_resource(tmp_path)
                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert broken.returncode == 1 and "1 failed" in broken.stdout
     assert "test_resource[DatabaseCPUAlarm]" in broken.stdout
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_fixed_example_is_what_apply_makes_of_it(name):
+    """`examples/payment-processing/fixed/` is current; to refresh it, copy the two templates
+    there and run `cfnfix apply --unsafe-fixes examples/payment-processing/fixed/`."""
+    result = cfnfix.fix_text((EXAMPLE / name).read_text(), settings=cfnfix.Settings(unsafe_fixes=True))
+    assert result.text == (EXAMPLE / "fixed" / name).read_text()

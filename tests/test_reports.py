@@ -20,7 +20,7 @@ def cfnfix(*args, cwd):
 
 
 def test_sarif_of_the_example_validates_against_the_schema(tmp_path):
-    shutil.copytree(EXAMPLE, tmp_path / "payment", ignore=shutil.ignore_patterns("tests", "wrong-tests"))
+    shutil.copytree(EXAMPLE, tmp_path / "payment", ignore=shutil.ignore_patterns("tests", "wrong-tests", "fixed"))
     result = cfnfix("check", "--format", "sarif", "payment", cwd=tmp_path)
     assert result.returncode == 1
     sarif = json.loads(result.stdout)

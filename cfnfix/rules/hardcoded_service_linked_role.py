@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from typing import Any, Literal
 
+from .. import pointer as jp
 from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, remove_op, replace_op, test_op
 from ..template import Resource, Template
 from ..values import WILDCARD, aws_data, flatten
@@ -131,7 +132,7 @@ class HardcodedServiceLinkedRole(Rule):
         role = _role(template, policy, trust, emr is not None)
         return Fix(f"Add the role {name} and use it in RoleARN", safety, (
             pin,
-            add_op(("Resources", name), role, before=f"/Resources/{_escape(first)}"),
+            add_op(("Resources", name), role, before=f"/Resources/{jp.escape(first)}"),
             replace_op(finding.pointer, {"Fn::GetAtt": [name, "Arn"]}),
         ))
 
@@ -777,10 +778,6 @@ Resources:
 ''',
         ),
     )
-
-
-def _escape(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
 
 
 def _branches(path: tuple[str, ...], value: Any):

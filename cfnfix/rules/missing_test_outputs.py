@@ -152,13 +152,13 @@ Resources:
   WorkQueue:
     Type: AWS::SQS::Queue
 Outputs:
+  VPCId:
+    Description: ID of the VPC
+    Value: !Ref VPC
   ArchiveBucketName:
     Description: Name of the S3 bucket
     Condition: ShouldArchive
     Value: !Ref ArchiveBucket
-  VPCId:
-    Description: ID of the VPC
-    Value: !Ref VPC
   WorkQueueUrl:
     Description: URL of the SQS queue
     Value: !Ref WorkQueue
@@ -226,13 +226,13 @@ Outputs:
         "EventsTopic": {
             "Value": {"Ref": "Events"}
         },
-        "DatabaseEndpoint": {
-            "Description": "Writer endpoint of the database cluster",
-            "Value": {"Fn::GetAtt": ["Database", "Endpoint.Address"]}
-        },
         "OrdersTableName": {
             "Description": "Name of the DynamoDB table",
             "Value": {"Ref": "OrdersTable"}
+        },
+        "DatabaseEndpoint": {
+            "Description": "Writer endpoint of the database cluster",
+            "Value": {"Fn::GetAtt": ["Database", "Endpoint.Address"]}
         }
     }
 }
@@ -285,15 +285,15 @@ Outputs:
   # read by the integration tests
   AlarmTopicArn:
     Value: !Ref Alarms
-  ECSClusterName:
-    Description: Name of the ECS cluster
-    Value: !Ref ECSCluster
-  PublicSubnetAId:
-    Description: ID of the subnet
-    Value: !Ref PublicSubnetA
   VPCId:
     Description: ID of the VPC
     Value: !Ref VPC
+  PublicSubnetAId:
+    Description: ID of the subnet
+    Value: !Ref PublicSubnetA
+  ECSClusterName:
+    Description: Name of the ECS cluster
+    Value: !Ref ECSCluster
 ''',
             pointers=('/Resources/VPC', '/Resources/PublicSubnetA', '/Resources/ECSCluster', '/Outputs', '/Outputs', '/Outputs', '/Outputs'),
             options={'tests': 'examples/payment-processing/tests'},
