@@ -97,7 +97,7 @@ class YamlRenderer:
 
     def flow(self, value: Any) -> str:
         name = intrinsic_name(value)
-        if name and self.style.short_form and _short_ok(value):
+        if name and self._short(value):
             inner = value[name]
             if name == "Fn::GetAtt" and self._dotted(inner):
                 return "!GetAtt " + ".".join(inner)
@@ -111,6 +111,10 @@ class YamlRenderer:
             return "[" + ", ".join(self.flow(v) for v in value) + "]"
         return self.scalar(value, flow=True)
 
+    def _short(self, value: dict) -> bool:
+        """Whether this one-key intrinsic is written as a tag: as the file writes that intrinsic."""
+        return self.style.short(next(iter(value))) and _short_ok(value)
+
     def _dotted(self, inner: Any) -> bool:
         return (self.style.getatt_dotted and isinstance(inner, list) and len(inner) == 2
                 and all(isinstance(p, str) for p in inner) and "." not in inner[0]
@@ -121,7 +125,7 @@ class YamlRenderer:
         if isinstance(value, (dict, list)) and not value:
             return "{}" if isinstance(value, dict) else "[]"
         name = intrinsic_name(value)
-        if name and self.style.short_form and _short_ok(value):
+        if name and self._short(value):
             inner = value[name]
             if name == "Fn::GetAtt" and self._dotted(inner):
                 return "!GetAtt " + ".".join(inner)
@@ -165,7 +169,7 @@ class YamlRenderer:
         if one_line is not None:
             return " " + one_line
         name = intrinsic_name(value)
-        if name and self.style.short_form and _short_ok(value):
+        if name and self._short(value):
             inner = value[name]
             tag = _tag_for(name)
             if isinstance(inner, str):
@@ -219,7 +223,7 @@ class YamlRenderer:
         one_line = self.inline(value)
         if one_line is not None:
             return " " + one_line
-        if isinstance(value, dict) and not (intrinsic_name(value) and self.style.short_form and _short_ok(value)):
+        if isinstance(value, dict) and not (intrinsic_name(value) and self._short(value)):
             body = self.mapping(value, dash_col + 2)
             return " " + body[dash_col + 2:]
         if isinstance(value, list):

@@ -32,9 +32,14 @@ class Style:
     # YAML: per tag (`!If`, `!Join`...), whether its list argument is written [in, flow]
     flow_lists: Mapping[str, bool] = field(default_factory=dict, compare=False)
     flow_lists_default: bool = True
+    # YAML: per intrinsic (`Ref`, `Fn::Sub`...), short form or long where the file mixes them
+    short_forms: Mapping[str, bool] = field(default_factory=dict, compare=False)
     # YAML: one tag per node, so an intrinsic over an intrinsic writes one of them long; the file's
     # habit: `!Base64` over `Fn::Sub:` (True) or `Fn::Base64: !Sub` (False)
     outer_tag: bool = False
+
+    def short(self, intrinsic: str) -> bool:
+        return self.short_forms.get(intrinsic, self.short_form)
 
     def flow_list(self, tag: str) -> bool:
         return self.flow_lists.get(tag, self.flow_lists_default)
@@ -104,9 +109,10 @@ def _measure_yaml(doc: "Document") -> Style:
                     quoted_strings += 1
                 elif not _looks_typed(text[child.start:child.end]):
                     plain_strings += 1
-    scalar_quotes, flow_lists, flow_default, outer_tag = _yaml_habits(smap.root, doc.data)
+    scalar_quotes, flow_lists, flow_default, outer_tag, forms = _yaml_habits(smap.root, doc.data)
     indent = _mode(Counter({k: v for k, v in indents.items() if k > 0}), 2)
     return Style(
+        short_forms=forms,
         scalar_quotes=scalar_quotes,
         flow_lists=flow_lists,
         flow_lists_default=flow_default,
@@ -121,15 +127,20 @@ def _measure_yaml(doc: "Document") -> Style:
     )
 
 
-def _yaml_habits(root: Node, data: Any) -> tuple[dict[str, str], dict[str, bool], bool, bool]:
+def _yaml_habits(root: Node, data: Any) -> tuple[dict[str, str], dict[str, bool], bool, bool, dict[str, bool]]:
     """Per string value, the quoting the file gives it most; per tag, flow or block lists; which
-    of two nested intrinsics carries the tag."""
+    of two nested intrinsics carries the tag; per intrinsic, short or long form."""
     quotes: dict[str, Counter[str]] = {}
     flows: dict[str, Counter[bool]] = {}
     outer: Counter[bool] = Counter()
+    forms: dict[str, Counter[bool]] = {}
     for seen, (node, value, tag) in enumerate(_with_values(root, data, None)):
         if seen > SAMPLE:
             break
+        if node.kind == TAG:
+            forms.setdefault(tag_key(node.tag or ""), Counter())[True] += 1
+        elif node.kind == MAP and len(node.keys) == 1 and _intrinsic(node.keys[0].name):
+            forms.setdefault(node.keys[0].name, Counter())[False] += 1
         if node.kind == SCALAR and isinstance(value, str) and node.style in ("", "'", '"') \
                 and "\n" not in value and len(value) <= 200:
             quotes.setdefault(value, Counter())[node.style] += 1
@@ -144,7 +155,7 @@ def _yaml_habits(root: Node, data: Any) -> tuple[dict[str, str], dict[str, bool]
     overall: Counter[bool] = sum(flows.values(), Counter())
     return ({value: _mode(styles, "") for value, styles in quotes.items()},
             {tag: _mode(kinds, True) for tag, kinds in flows.items()}, _mode(overall, True),
-            _mode(outer, False))
+            _mode(outer, False), {name: _mode(kinds, True) for name, kinds in forms.items()})
 
 
 def _intrinsic(key: str) -> bool:

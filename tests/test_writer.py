@@ -238,3 +238,12 @@ def test_minified_json_stays_on_one_line():
     assert out == ('{"Resources":{"A":{"Type":"AWS::SNS::Topic"},"B":{"Type":"AWS::SQS::Queue"},'
                    '"C":{"Type":"AWS::S3::Bucket","Properties":{"Tags":[{"Key":"Name","Value":{"Ref":"AWS::StackName"}}]}}},'
                    '"Outputs":{"Topic":{"Value":{"Ref":"A"}}}}')
+
+
+def test_a_file_that_mixes_forms_gets_each_intrinsic_in_its_own_form():
+    text = ("Resources:\n  A:\n    Type: X\n    Properties:\n      Vpc:\n        Ref: Vpc\n      Subnet:\n"
+            "        Ref: Subnet\n      Name: !Sub ${AWS::StackName}-a\n")
+    out = edit(text, [{"op": "add", "path": "/Resources/A/Properties/Tags", "value": [
+        {"Key": "Name", "Value": {"Fn::Sub": "${AWS::StackName}-b"}}, {"Key": "Vpc", "Value": {"Ref": "Vpc"}}]}])
+    assert out == text + ("      Tags:\n        - Key: Name\n          Value: !Sub ${AWS::StackName}-b\n"
+                          "        - Key: Vpc\n          Value:\n            Ref: Vpc\n")
