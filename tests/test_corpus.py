@@ -252,7 +252,8 @@ def test_re_added_resources_read_like_the_authors_own():
     """Remove a resource, add it back from its data: how often the text is the author's own.
 
     Comments inside a resource are not data and cannot come back, so YAML cannot reach 100%.
-    Measured when written: YAML 56 %, JSON 94 %; the bounds keep that from sliding back.
+    Measured: YAML 399 of 726 (55 %; 94 before the style habits, and 7 refused), JSON 323 of 342
+    (94 %); the bounds keep that from sliding back.
     """
     counts = {"yaml": [0, 0], "json": [0, 0]}
     for path, doc in _readable():
