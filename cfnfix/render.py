@@ -9,6 +9,7 @@ from typing import Any
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from .source import key_tag
 from .style import Style
 
 _resolver = Resolver()
@@ -41,10 +42,6 @@ def _short_ok(value: Any) -> bool:
     if key == "Fn::GetAtt" and isinstance(inner, str):
         return False
     return isinstance(inner, (str, dict, list))
-
-
-def _tag_for(key: str) -> str:
-    return "!Ref" if key == "Ref" else "!" + key[4:]
 
 
 class YamlRenderer:
@@ -102,7 +99,7 @@ class YamlRenderer:
             if name == "Fn::GetAtt" and self._dotted(inner):
                 return "!GetAtt " + ".".join(inner)
             if not intrinsic_name(inner):
-                return _tag_for(name) + " " + self.flow(inner)
+                return key_tag(name) + " " + self.flow(inner)
         if isinstance(value, dict):
             if not value:
                 return "{}"
@@ -130,15 +127,15 @@ class YamlRenderer:
             if name == "Fn::GetAtt" and self._dotted(inner):
                 return "!GetAtt " + ".".join(inner)
             if isinstance(inner, (dict, list)) and not inner:
-                return _tag_for(name) + (" {}" if isinstance(inner, dict) else " []")
+                return key_tag(name) + (" {}" if isinstance(inner, dict) else " []")
             if not isinstance(inner, (dict, list)):
                 if isinstance(inner, str) and "\n" in inner:
                     return None
                 if inner == "" and self.style.scalar_quotes.get("") == "":
-                    return _tag_for(name)  # the file writes `!GetAZs` with nothing after it
-                return _tag_for(name) + " " + self.scalar(inner)
-            if isinstance(inner, list) and self._flowable(inner) and self.style.flow_list(_tag_for(name)):
-                text = _tag_for(name) + " " + self.flow(inner)
+                    return key_tag(name)  # the file writes `!GetAZs` with nothing after it
+                return key_tag(name) + " " + self.scalar(inner)
+            if isinstance(inner, list) and self._flowable(inner) and self.style.flow_list(key_tag(name)):
+                text = key_tag(name) + " " + self.flow(inner)
                 return text if len(text) <= 100 else None
             return None
         if isinstance(value, (dict, list)):
@@ -171,7 +168,7 @@ class YamlRenderer:
         name = intrinsic_name(value)
         if name and self._short(value):
             inner = value[name]
-            tag = _tag_for(name)
+            tag = key_tag(name)
             if isinstance(inner, str):
                 return " " + tag + " " + self.block_scalar(inner, col + self.unit)
             if isinstance(inner, dict) and not intrinsic_name(inner):
@@ -208,7 +205,7 @@ class YamlRenderer:
         # long-form intrinsic arguments read best inline: ``Fn::GetAtt: [Role, Arn]``
         if (key == "Ref" or key.startswith("Fn::")) and isinstance(value, list) and value \
                 and self._flowable(value) and not any(isinstance(v, list) for v in value) \
-                and self.style.flow_list(_tag_for(key)):
+                and self.style.flow_list(key_tag(key)):
             text = self.flow(value)
             if len(text) <= 100:
                 return " " + text

@@ -104,6 +104,11 @@ def tag_key(tag: str) -> str:
     return "Fn::" + name
 
 
+def key_tag(key: str) -> str:
+    """The short-form tag of a long-form intrinsic key: ``Ref`` is ``!Ref``, ``Fn::Sub`` ``!Sub``."""
+    return "!" + key if key in ("Ref", "Condition") else "!" + key[4:]
+
+
 @dataclass(frozen=True)
 class Location:
     """A node's place: the value span, and the key span when the node is a mapping value."""

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-from .source import MAP, SCALAR, SEQ, TAG, Node, tag_key
+from .source import MAP, SCALAR, SEQ, TAG, Node, key_tag, tag_key
 
 if TYPE_CHECKING:
     from .document import Document
@@ -109,14 +109,9 @@ def _measure_yaml(doc: "Document") -> Style:
                     quoted_strings += 1
                 elif not _looks_typed(text[child.start:child.end]):
                     plain_strings += 1
-    scalar_quotes, flow_lists, flow_default, outer_tag, forms = _yaml_habits(smap.root, doc.data)
     indent = _mode(Counter({k: v for k, v in indents.items() if k > 0}), 2)
     return Style(
-        short_forms=forms,
-        scalar_quotes=scalar_quotes,
-        flow_lists=flow_lists,
-        flow_lists_default=flow_default,
-        outer_tag=outer_tag,
+        **_yaml_habits(smap.root, doc.data),
         indent=" " * indent,
         seq_indent=_mode(seq_indents, indent),
         quote=_mode(quotes, "'"),
@@ -127,35 +122,39 @@ def _measure_yaml(doc: "Document") -> Style:
     )
 
 
-def _yaml_habits(root: Node, data: Any) -> tuple[dict[str, str], dict[str, bool], bool, bool, dict[str, bool]]:
-    """Per string value, the quoting the file gives it most; per tag, flow or block lists; which
-    of two nested intrinsics carries the tag; per intrinsic, short or long form."""
+def _yaml_habits(root: Node, data: Any) -> dict[str, Any]:
+    """The Style fields of the file's YAML habits: per string value, the quoting it gets most;
+    per tag, flow or block lists; per intrinsic, short or long form; and which of two nested
+    intrinsics carries the tag."""
     quotes: dict[str, Counter[str]] = {}
     flows: dict[str, Counter[bool]] = {}
-    outer: Counter[bool] = Counter()
     forms: dict[str, Counter[bool]] = {}
+    outer: Counter[bool] = Counter()
     for seen, (node, value, tag) in enumerate(_with_values(root, data, None)):
         if seen > SAMPLE:
             break
-        if node.kind == TAG:
+        if node.kind == SCALAR:
+            if isinstance(value, str) and node.style in ("", "'", '"') and "\n" not in value and len(value) <= 200:
+                quotes.setdefault(value, Counter())[node.style] += 1
+        elif node.kind == SEQ:
+            if tag is not None and node.children:
+                flows.setdefault(tag, Counter())[node.flow] += 1
+        elif node.kind == TAG:
             forms.setdefault(tag_key(node.tag or ""), Counter())[True] += 1
+            inner = node.children[0]
+            if inner.kind == MAP and len(inner.keys) == 1 and _intrinsic(inner.keys[0].name):
+                outer[True] += 1  # `!Base64` over `Fn::Sub:`
         elif node.kind == MAP and len(node.keys) == 1 and _intrinsic(node.keys[0].name):
             forms.setdefault(node.keys[0].name, Counter())[False] += 1
-        if node.kind == SCALAR and isinstance(value, str) and node.style in ("", "'", '"') \
-                and "\n" not in value and len(value) <= 200:
-            quotes.setdefault(value, Counter())[node.style] += 1
-        elif node.kind == SEQ and tag is not None and node.children:
-            flows.setdefault(tag, Counter())[node.flow] += 1
-        elif node.kind == TAG and node.children[0].kind == MAP and len(node.children[0].keys) == 1 \
-                and _intrinsic(node.children[0].keys[0].name):
-            outer[True] += 1
-        elif node.kind == MAP and len(node.keys) == 1 and _intrinsic(node.keys[0].name) \
-                and node.children[0].kind == TAG:
-            outer[False] += 1
-    overall: Counter[bool] = sum(flows.values(), Counter())
-    return ({value: _mode(styles, "") for value, styles in quotes.items()},
-            {tag: _mode(kinds, True) for tag, kinds in flows.items()}, _mode(overall, True),
-            _mode(outer, False), {name: _mode(kinds, True) for name, kinds in forms.items()})
+            if node.children[0].kind == TAG:
+                outer[False] += 1  # `Fn::Base64: !Sub`
+    return {
+        "scalar_quotes": {value: _mode(styles, "") for value, styles in quotes.items()},
+        "flow_lists": {tag: _mode(kinds, True) for tag, kinds in flows.items()},
+        "flow_lists_default": _mode(sum(flows.values(), Counter()), True),
+        "short_forms": {name: _mode(kinds, True) for name, kinds in forms.items()},
+        "outer_tag": _mode(outer, False),
+    }
 
 
 def _intrinsic(key: str) -> bool:
@@ -173,8 +172,7 @@ def _with_values(node: Node, value: Any, tag: str | None) -> Iterator[tuple[Node
         if node.kind == MAP and isinstance(value, dict):
             pairs = [(key.name, child) for key, child in zip(node.keys, node.children) if key.name in value]
             for name, child in reversed(pairs):
-                stack.append((child, value[name], ("!Ref" if name == "Ref" else "!" + name[4:])
-                              if _intrinsic(name) and len(node.keys) == 1 else None))
+                stack.append((child, value[name], key_tag(name) if _intrinsic(name) and len(node.keys) == 1 else None))
         elif node.kind == SEQ and isinstance(value, list) and len(value) == len(node.children):
             stack.extend((child, item, None) for child, item in zip(reversed(node.children), reversed(value)))
         elif node.kind == TAG and isinstance(value, dict):
