@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import json_reader, yaml_reader
-from .errors import ParseError, parse_error
+from .errors import ParseError, Problem, parse_error
 from .source import SourceMap
 
 if TYPE_CHECKING:
@@ -77,10 +77,24 @@ def parse_text(text: str, format: Format | None = None, *, bom: bool = False) ->
     if not text.strip():
         raise parse_error("empty file")
     fmt = format or guess_format(text)
-    if fmt == "json":
-        return Document(text, "json", json_reader.load(text), bom)
-    data, loaded = yaml_reader.load(text)
+    try:
+        if fmt == "json":
+            return Document(text, "json", json_reader.load(text), bom)
+        data, loaded = yaml_reader.load(text)
+    except ParseError as exc:
+        raise _with_fence_hint(exc, text) from None
     return Document(text, "yaml", data, bom, loaded)
+
+
+def _with_fence_hint(exc: ParseError, text: str) -> ParseError:
+    """A template pasted with its Markdown code fence (common in model output) says so."""
+    line = exc.problem.line
+    lines = text.split("\n")
+    if line is None or not 0 < line <= len(lines) or not lines[line - 1].lstrip().startswith("```"):
+        return exc
+    problem = exc.problem
+    return ParseError(Problem(problem.message + " (a Markdown code fence: remove the ``` lines around the "
+                              "template)", problem.path, problem.line, problem.column))
 
 
 def parse_bytes(raw: bytes, name: str | None = None, format: Format | None = None) -> Document:

@@ -54,7 +54,7 @@ def load(text: str) -> tuple[Any, YamlTree]:
         problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         if mark is None:
             raise parse_error(problem) from None
-        raise parse_error(problem, mark.line + 1, mark.column + 1) from None
+        raise parse_error(problem + _hint(text, mark.index), mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as exc:  # reader errors carry no mark, e.g. a control character
         raise parse_error(_reader_message(exc), *_reader_position(text, exc)) from None
     if root is None:
@@ -62,6 +62,11 @@ def load(text: str) -> tuple[Any, YamlTree]:
     builder = _Builder()
     data = builder.build(root, 0)
     return data, YamlTree(root, builder.shared)
+
+
+def _hint(text: str, index: int) -> str:
+    """What libyaml's "cannot start any token" means where the character is a tab."""
+    return " (a tab: YAML indents with spaces only)" if text.startswith("\t", index) else ""
 
 
 def _reader_message(exc: yaml.YAMLError) -> str:

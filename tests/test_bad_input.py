@@ -43,6 +43,16 @@ CASES = {
     "empty.yaml": (b"", "empty.yaml: empty file"),
     "notatemplate.yaml": (b"name: my-app\nversion: 3\n", "notatemplate.yaml:1:1: not a CloudFormation template"),
     "latin1.yaml": ("Resources:\n  A:\n    Type: café\n".encode("latin-1"), "latin1.yaml:3:14: not UTF-8 (byte 0xe9)"),
+    # the two mistakes behind most of model output's unreadable templates, named
+    "fenced.yaml": (b"```yaml\nResources:\n  A:\n    Type: AWS::SNS::Topic\n```\n",
+                    "fenced.yaml:1:1: while scanning for the next token, found character that cannot start any "
+                    "token (a Markdown code fence: remove the ``` lines around the template)"),
+    "fenced.json": (b'```json\n{"Resources": {"A": {"Type": "AWS::SNS::Topic"}}}\n```\n',
+                    "fenced.json:1:1: Expecting value (a Markdown code fence: remove the ``` lines around the "
+                    "template)"),
+    "tab.yaml": (b"Resources:\n  A:\n\tType: AWS::SNS::Topic\n",
+                 "tab.yaml:3:1: while scanning for the next token, found character that cannot start any token "
+                 "(a tab: YAML indents with spaces only)"),
 }
 
 
