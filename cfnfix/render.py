@@ -72,7 +72,7 @@ class YamlRenderer:
         text = json.dumps(value, ensure_ascii=False)
         return text.replace("\u2028", "\\L").replace("\u2029", "\\P").replace("\x85", "\\N")
 
-    def scalar(self, value: Any, flow: bool = False, key: bool = False) -> str:
+    def scalar(self, value: Any, flow: bool = False, key: bool = False, tag: str | None = None) -> str:
         if isinstance(value, bool):
             return "true" if value else "false"
         if value is None:
@@ -81,6 +81,8 @@ class YamlRenderer:
             return repr(value)
         value = str(value)
         habit = None if key else self.style.scalar_quotes.get(value)
+        if habit is None and tag is not None:
+            habit = self.style.tag_quotes.get(tag) or None  # a plain habit still needs plain_ok
         if habit:
             return self.quoted(value, habit)
         if self.plain_ok(value, flow, habit == "") and (key or habit == "" or not self.style.quote_all):
@@ -133,7 +135,7 @@ class YamlRenderer:
                     return None
                 if inner == "" and self.style.scalar_quotes.get("") == "":
                     return key_tag(name)  # the file writes `!GetAZs` with nothing after it
-                return key_tag(name) + " " + self.scalar(inner)
+                return key_tag(name) + " " + self.scalar(inner, tag=key_tag(name))
             if isinstance(inner, list) and self._flowable(inner) and self.style.flow_list(key_tag(name)):
                 text = key_tag(name) + " " + self.flow(inner)
                 return text if len(text) <= 100 else None

@@ -29,6 +29,8 @@ class Style:
     newline: str = "\n"
     # YAML: how the file itself writes a string it holds ("" plain, "'" or '"'): `'*'` stays `'*'`
     scalar_quotes: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # YAML: per tag, the quoting its string argument gets most (`!Sub '...'` in some files)
+    tag_quotes: Mapping[str, str] = field(default_factory=dict, compare=False)
     # YAML: per tag (`!If`, `!Join`...), whether its list argument is written [in, flow]
     flow_lists: Mapping[str, bool] = field(default_factory=dict, compare=False)
     flow_lists_default: bool = True
@@ -123,10 +125,11 @@ def _measure_yaml(doc: "Document") -> Style:
 
 
 def _yaml_habits(root: Node, data: Any) -> dict[str, Any]:
-    """The Style fields of the file's YAML habits: per string value, the quoting it gets most;
-    per tag, flow or block lists; per intrinsic, short or long form; and which of two nested
-    intrinsics carries the tag."""
+    """The Style fields of the file's YAML habits: per string value, and per tag for its string
+    argument, the quoting it gets most; per tag, flow or block lists; per intrinsic, short or long
+    form; and which of two nested intrinsics carries the tag."""
     quotes: dict[str, Counter[str]] = {}
+    tag_quotes: dict[str, Counter[str]] = {}
     flows: dict[str, Counter[bool]] = {}
     forms: dict[str, Counter[bool]] = {}
     outer: Counter[bool] = Counter()
@@ -136,6 +139,8 @@ def _yaml_habits(root: Node, data: Any) -> dict[str, Any]:
         if node.kind == SCALAR:
             if isinstance(value, str) and node.style in ("", "'", '"') and "\n" not in value and len(value) <= 200:
                 quotes.setdefault(value, Counter())[node.style] += 1
+                if tag is not None:
+                    tag_quotes.setdefault(tag, Counter())[node.style] += 1
         elif node.kind == SEQ:
             if tag is not None and node.children:
                 flows.setdefault(tag, Counter())[node.flow] += 1
@@ -150,6 +155,7 @@ def _yaml_habits(root: Node, data: Any) -> dict[str, Any]:
                 outer[False] += 1  # `Fn::Base64: !Sub`
     return {
         "scalar_quotes": {value: _mode(styles, "") for value, styles in quotes.items()},
+        "tag_quotes": {tag: _mode(styles, "") for tag, styles in tag_quotes.items()},
         "flow_lists": {tag: _mode(kinds, True) for tag, kinds in flows.items()},
         "flow_lists_default": _mode(sum(flows.values(), Counter()), True),
         "short_forms": {name: _mode(kinds, True) for name, kinds in forms.items()},

@@ -247,3 +247,11 @@ def test_a_file_that_mixes_forms_gets_each_intrinsic_in_its_own_form():
         {"Key": "Name", "Value": {"Fn::Sub": "${AWS::StackName}-b"}}, {"Key": "Vpc", "Value": {"Ref": "Vpc"}}]}])
     assert out == text + ("      Tags:\n        - Key: Name\n          Value: !Sub ${AWS::StackName}-b\n"
                           "        - Key: Vpc\n          Value:\n            Ref: Vpc\n")
+
+
+def test_a_new_tagged_string_is_quoted_as_the_file_quotes_that_tag():
+    text = "Resources:\n  A:\n    Type: X\n    Properties:\n      Name: !Sub '${AWS::StackName}-a'\n      Plain: x-y\n"
+    out = edit(text, [{"op": "add", "path": "/Resources/A/Properties/Other",
+                       "value": {"Fn::Sub": "arn:${AWS::Partition}:s3:::b"}},
+                      {"op": "add", "path": "/Resources/A/Properties/Untagged", "value": "a-b"}])
+    assert out == text + "      Other: !Sub 'arn:${AWS::Partition}:s3:::b'\n      Untagged: a-b\n"
