@@ -278,3 +278,32 @@ def test_re_added_resources_read_like_the_authors_own():
     assert yaml_total > 700 and json_total > 300
     assert yaml_exact / yaml_total >= 0.52, counts
     assert json_exact / json_total >= 0.90, counts
+
+
+def _renderings(doc):
+    """The same template as other tools and people write it: each must be fixed just as well."""
+    import json
+
+    yield "json indent 2", json.dumps(doc.data, indent=2), "json"
+    yield "minified json", json.dumps(doc.data, separators=(",", ":")), "json"
+    yield "crlf", doc.text.replace("\r\n", "\n").replace("\n", "\r\n"), doc.format
+    yield "no final newline", doc.text.rstrip("\r\n"), doc.format
+
+
+def test_every_rule_fixes_other_renderings_of_the_corpus_exactly_and_idempotently():
+    settings = cfnfix.Settings(unsafe_fixes=True)
+    checked = rewritten = 0
+    for path, doc in _readable():
+        if not is_template(doc.data):
+            continue
+        for rendering, text, fmt in _renderings(doc):
+            result = cfnfix.fix_text(text, fmt, settings=settings)
+            assert result.error is None, (path, rendering, result.error)
+            checked += 1
+            if not result.changed:
+                continue
+            rewritten += 1
+            expected = jsonpatch.apply_patch(parse_text(text, fmt).data, [dict(op) for op in result.patch])
+            assert parse_text(result.text, fmt).data == expected, (path, rendering)
+            assert cfnfix.fix_text(result.text, fmt, settings=settings).text == result.text, (path, rendering)
+    assert checked > 2000 and rewritten > 900
