@@ -301,7 +301,14 @@ class _Planner:
                     if index >= 0:
                         return index, where
         if len(path) == 1 and path[0] in SECTION_ORDER:
-            later = SECTION_ORDER[SECTION_ORDER.index(path[0]) + 1:]
+            # after the last section that comes earlier in the usual order, whatever order the
+            # file keeps (a `Transform:` first must not pull `Conditions:` above `Parameters:`)
+            rank = SECTION_ORDER.index(path[0])
+            earlier = [i for i, key in enumerate(parent.keys)
+                       if key.name in SECTION_ORDER and SECTION_ORDER.index(key.name) < rank]
+            if earlier:
+                return earlier[-1], "after"
+            later = SECTION_ORDER[rank + 1:]
             for i, key in enumerate(parent.keys):
                 if key.name in later:
                     return i, "before"
@@ -334,7 +341,7 @@ class _Planner:
         return self.edit(start, start, " " * col + entry + "\n" + ("\n" if blank else ""))
 
     def _insert_after(self, end: int, col: int, entry: str, blank: bool) -> Edit:
-        point = self.after_line(end)
+        point = self._past_owned_comments(self.after_line(end), col)
         gap = "\n" if blank else ""
         if point == len(self.text) and not self.text.endswith("\n"):
             scalar = self._final_block_scalar()
@@ -344,10 +351,30 @@ class _Planner:
                 header = self.text[scalar.start:header_end]
                 if not any(c in header.split("#")[0] for c in "+-"):
                     header = header[0] + "-" + header[1:]
-                    return self.edit(scalar.start, point, header + self.text[header_end:point]
-                                     + "\n" + gap + " " * col + entry)
+                    # the scalar's own lines are copied: in LF form, as ``edit`` converts line breaks
+                    body = (header + self.text[header_end:point]).replace("\r\n", "\n")
+                    return self.edit(scalar.start, point, body + "\n" + gap + " " * col + entry)
             return self.edit(point, point, "\n" + gap + " " * col + entry)
         return self.edit(point, point, gap + " " * col + entry + "\n")
+
+    def _past_owned_comments(self, point: int, col: int) -> int:
+        """Past the comment lines after ``point`` indented deeper than ``col``, with the blank lines
+        between them: they belong to the node above (a commented-out last property), not to
+        what is inserted after it."""
+        owned = point
+        i = point
+        while i < len(self.text):
+            j = self.text.find("\n", i)
+            stop = len(self.text) if j < 0 else j + 1
+            line = self.text[i:stop].rstrip("\r\n")
+            stripped = line.lstrip(" ")
+            if stripped.startswith("#") and len(line) - len(stripped) > col:
+                owned = i = stop
+            elif not stripped:
+                i = stop
+            else:
+                break
+        return owned
 
     def _final_block_scalar(self) -> Node | None:
         node: Node | None = self.smap.root

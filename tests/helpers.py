@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -115,3 +117,34 @@ def assert_local(doc, op: dict, after: str) -> None:
     assert first <= first_changed and last_changed <= last, (
         f"{op['op']} {op['path']}: changed original lines {first_changed + 1}-{last_changed + 1} "
         f"outside {first + 1}-{last + 1}")
+
+
+_KEY = re.compile(r"\s*((?:-\s+)*)([^\s#][^#]*?)\s*:(?:\s|$)")
+
+
+def comment_owners(text: str) -> Counter:
+    """Each whole-line YAML comment with the node that owns it: the nearest line above it at a
+    lower indent, named by its key and the keys of its ancestors (values left out, as fixes may
+    change them). A fix must leave every comment with its owner."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines]
+    content = [bool(line.strip()) and not line.lstrip().startswith("#") for line in lines]
+
+    def owner(i: int, indent: int) -> int | None:
+        return next((j for j in range(i - 1, -1, -1) if content[j] and indents[j] < indent), None)
+
+    def name(j: int) -> str:
+        match = _KEY.match(lines[j])
+        return match.group(1).replace(" ", "") + match.group(2) if match else lines[j].strip()
+
+    found: Counter = Counter()
+    for i, line in enumerate(lines):
+        if content[i] or not line.strip():
+            continue
+        chain = []
+        j = owner(i, indents[i])
+        while j is not None:
+            chain.append(name(j))
+            j = owner(j, indents[j])
+        found[(line.strip(), tuple(reversed(chain)))] += 1
+    return found

@@ -16,7 +16,7 @@ from cfnfix.errors import CfnfixError, ParseError, WriteError
 from cfnfix.source import SCALAR, TAG
 from cfnfix.writer import write
 
-from .helpers import CORPUS, ROOT, assert_local, corpus_files
+from .helpers import CORPUS, ROOT, assert_local, comment_owners, corpus_files
 
 pytestmark = [pytest.mark.corpus,
               pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")]
@@ -228,6 +228,7 @@ def test_every_rule_fixes_the_corpus_exactly_and_idempotently():
         assert parse_text(result.text, doc.format).data == expected, path
         again = cfnfix.fix_text(result.text, doc.format, settings=settings)
         assert again.text == result.text, path
+        assert not comment_owners(doc.text) - comment_owners(result.text), path
         new = lint_findings(result.text) - lint_findings(doc.text)
         assert not new, (path, sorted(new)[:5])
     assert problems == []
@@ -306,4 +307,5 @@ def test_every_rule_fixes_other_renderings_of_the_corpus_exactly_and_idempotentl
             expected = jsonpatch.apply_patch(parse_text(text, fmt).data, [dict(op) for op in result.patch])
             assert parse_text(result.text, fmt).data == expected, (path, rendering)
             assert cfnfix.fix_text(result.text, fmt, settings=settings).text == result.text, (path, rendering)
+            assert not comment_owners(text) - comment_owners(result.text), (path, rendering)
     assert checked > 2000 and rewritten > 900

@@ -255,3 +255,46 @@ def test_a_new_tagged_string_is_quoted_as_the_file_quotes_that_tag():
                        "value": {"Fn::Sub": "arn:${AWS::Partition}:s3:::b"}},
                       {"op": "add", "path": "/Resources/A/Properties/Untagged", "value": "a-b"}])
     assert out == text + "      Other: !Sub 'arn:${AWS::Partition}:s3:::b'\n      Untagged: a-b\n"
+
+
+QUEUE_WITH_COMMENTED_LAST_PROPERTY = """\
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      DelaySeconds: 5
+      # RedrivePolicy: !Ref DeadLetterPolicy
+"""
+
+
+def test_new_section_goes_after_a_commented_out_last_property():
+    out = edit(QUEUE_WITH_COMMENTED_LAST_PROPERTY,
+               [{"op": "add", "path": "/Outputs", "value": {"QueueUrl": {"Value": {"Ref": "Queue"}}}}])
+    assert out == QUEUE_WITH_COMMENTED_LAST_PROPERTY + "Outputs:\n  QueueUrl:\n    Value: !Ref Queue\n"
+
+
+def test_new_resource_goes_after_the_comments_its_neighbour_owns():
+    text = QUEUE_WITH_COMMENTED_LAST_PROPERTY + "\n      # VisibilityTimeout: 30\n"
+    out = edit(text, [{"op": "add", "path": "/Resources/Topic", "value": {"Type": "AWS::SNS::Topic"}}])
+    assert out == text + "  Topic:\n    Type: AWS::SNS::Topic\n"
+
+
+def test_comment_at_the_new_entrys_own_indent_stays_below_it():
+    # a comment at the key's own indent introduces what follows it, so the new key goes above
+    text = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  # Topic: later\n"
+    out = edit(text, [{"op": "add", "path": "/Resources/Topic", "value": {"Type": "AWS::SNS::Topic"}}])
+    assert out == "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Topic:\n    Type: AWS::SNS::Topic\n  # Topic: later\n"
+
+
+def test_crlf_file_ending_in_a_block_scalar_without_final_newline():
+    text = ("Resources:\r\n  Fn:\r\n    Type: AWS::Lambda::Function\r\n    Properties:\r\n"
+            "      Code: |\r\n        print(1)\r\n        print(2)")
+    out = edit(text, [{"op": "add", "path": "/Outputs", "value": {"A": {"Value": {"Ref": "Fn"}}}}])
+    assert out == text.replace("Code: |", "Code: |-") + "\r\nOutputs:\r\n  A:\r\n    Value: !Ref Fn"
+
+
+def test_new_conditions_section_follows_parameters_whatever_order_the_file_keeps():
+    text = ("Transform: AWS::Serverless-2016-10-31\nDescription: d\nParameters:\n  P:\n    Type: String\n"
+            "Resources:\n  T:\n    Type: AWS::SNS::Topic\n")
+    out = edit(text, [{"op": "add", "path": "/Conditions", "value": {"C": {"Fn::Equals": ["a", "b"]}}}])
+    assert out == text.replace("Resources:\n", "Conditions:\n  C: !Equals [a, b]\nResources:\n")
