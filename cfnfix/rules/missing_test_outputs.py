@@ -32,7 +32,10 @@ class MissingTestOutputs(Rule):
     Adds an Output for each such resource at the end of `Outputs` (creating the section when
     missing): `Value` by `Ref` or `Fn::GetAtt`, a `Description`, and the resource's `Condition`
     when it has one. The key is the one the tests ask for, else the logical ID and a suffix
-    (`VPCId`, `LoadBalancerDNSName`, `DBClusterEndpoint`). Never beyond CloudFormation's 200
+    (`VPCId`, `LoadBalancerDNSName`, `DBClusterEndpoint`). An attribute that exists only in some
+    configurations is written only where it exists: a cluster-mode ElastiCache replication group
+    gets its configuration endpoint, not the primary endpoint it lacks; where the configuration is
+    only known at deploy time the finding has no fix. Never beyond CloudFormation's 200
     outputs. An `Export` (`${AWS::StackName}-<Key>`) only with `export = true`: an export locks
     the value against change while another stack imports it.
 
@@ -71,7 +74,13 @@ class MissingTestOutputs(Rule):
             if resource.type == "AWS::RDS::DBInstance" and "DBClusterIdentifier" in resource.properties:
                 continue  # an Aurora member: tests reach it through the cluster's endpoint
             if entries and resource.name not in exposed and resource.name not in claimed:
-                entry = entries[0]
+                entry = _entry_for(resource, entries)
+                if entry is None:
+                    yield self.finding(f"{resource.type} {resource.name} is exposed by no Output; which of its "
+                                       "endpoints exists depends on values only known at deploy time: "
+                                       "add the Output by hand", ("Resources", resource.name), resource.name,
+                                       key=None)
+                    continue
                 wanted.append((resource.name + entry[0], resource, entry))
         room = aws_data("test_outputs.json")["max_outputs"] - len(template.outputs)
         taken = set(template.outputs)
@@ -95,7 +104,7 @@ class MissingTestOutputs(Rule):
         if not ctx.get("key") or not ctx["room"]:
             return None
         resource = template.resources[finding.resource or ""]
-        suffix, attribute, description = ctx["entry"]
+        suffix, attribute, description = ctx["entry"][:3]
         output: dict[str, Any] = {"Description": description}
         if resource.condition:
             output["Condition"] = resource.condition
@@ -367,16 +376,63 @@ def _resource_for_key(template: Template, key: str, types: dict[str, list]) -> t
     """The resource an asked-for output key names: its logical ID, with or without a known suffix."""
     lowered = key.lower()
     for resource in template.resources.values():
-        for entry in types.get(resource.type, []):
-            if lowered in ((resource.name + entry[0]).lower(), resource.name.lower()):
-                return resource, entry
+        entry = _entry_for(resource, types.get(resource.type, []))
+        if entry and lowered in ((resource.name + entry[0]).lower(), resource.name.lower()):
+            return resource, entry
     for resource in template.resources.values():
         entries = types.get(resource.type)
         if entries and lowered.startswith(resource.name.lower()):
             rest = lowered[len(resource.name):]
             for entry in entries:
-                if rest in (entry[0].lower(), (entry[1] or "").lower().replace(".", "")):
+                if _applies(resource, entry) and rest in (entry[0].lower(), (entry[1] or "").lower().replace(".", "")):
                     return resource, entry
     return None
+
+
+def _entry_for(resource: Resource, entries: list[list]) -> list | None:
+    """The first output entry whose attribute exists for the resource as configured."""
+    return next((entry for entry in entries if _applies(resource, entry)), None)
+
+
+def _applies(resource: Resource, entry: list) -> bool:
+    """Whether the entry's attribute exists for this resource; False where that cannot be told."""
+    if len(entry) < 4:
+        return True
+    (want, name), = entry[3].items()
+    holds = _configuration_holds(resource, aws_data("test_outputs.json")["configurations"][name])
+    return holds is not None and holds == (want == "if")
+
+
+def _configuration_holds(resource: Resource, configuration: dict[str, Any]) -> bool | None:
+    """Any of the property tests holds: True; none does, but one cannot be told: None; else False."""
+    unknown = False
+    for test in configuration["any"]:
+        value = resource.properties.get(test["property"])
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            unknown = True  # an intrinsic: only known at deploy time
+            continue
+        if "in" in test:
+            hit = value in test["in"]
+        elif "above" in test:
+            number = _number(value)
+            hit = number is not None and number > test["above"]
+        elif "longer_than" in test:
+            hit = isinstance(value, list) and len(value) > test["longer_than"]
+        else:
+            hit = isinstance(value, str) and value.endswith(test["ends_with"])
+        if hit:
+            return True
+    return None if unknown else False
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
