@@ -222,19 +222,23 @@ def _select(findings: list[Finding], settings: Settings,
     whose shared pieces it reuses; the rest wait a pass."""
     chosen: list[Finding] = []
     numbers: set[int] = set()
-    taken: list[tuple[str, ...]] = []
+    written: list[tuple[str, ...]] = []
+    read: list[tuple[str, ...]] = []
     for number, finding in enumerate(findings):
         if not _allowed(finding.fix, settings):
             continue
         if needs is not None and not needs[number] <= numbers:
             continue  # a piece it reuses comes with a fix that waits
         assert finding.fix is not None
-        paths = finding.fix.paths()
-        if any(jp.related(a, b) for a in paths for b in taken):
+        writes, reads = finding.fix.paths(), finding.fix.read_paths()
+        # it may not write where a chosen fix writes or was built from, nor be built from what one writes
+        if any(jp.related(a, b) for a in writes for b in written + read) \
+                or any(jp.related(a, b) for a in reads for b in written):
             continue
         chosen.append(finding)
         numbers.add(number)
-        taken.extend(paths)
+        written.extend(writes)
+        read.extend(reads)
     return chosen
 
 

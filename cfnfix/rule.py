@@ -33,6 +33,9 @@ class Fix:
     reason: str
     patch: tuple[dict[str, Any], ...]
     impact: "Impact | None" = field(default=None, compare=False)
+    # pointers the fix was built from besides those its patch pins (``Parameters``, when it copies
+    # every parameter): a fix of the same pass that changes them makes this one wait a pass
+    reads: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "safety", Safety(self.safety))
@@ -41,6 +44,10 @@ class Fix:
     def paths(self) -> list[tuple[str, ...]]:
         """The paths this fix changes (its ``test`` operations only read)."""
         return [jp.split(op["path"]) for op in self.patch if op["op"] != "test"]
+
+    def read_paths(self) -> list[tuple[str, ...]]:
+        """The paths this fix was built from: its ``test`` operations and ``reads``."""
+        return [jp.split(op["path"]) for op in self.patch if op["op"] == "test"] + [jp.split(p) for p in self.reads]
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"title": self.title, "safety": self.safety.value, "reason": self.reason,
@@ -64,8 +71,6 @@ class Finding:
     end_column: int | None = None
     # what detect hands fix: a frozen dataclass of the rule's own (not reported)
     payload: Any = field(default=None, compare=False, repr=False)
-    # the old string-keyed form, until every rule has a payload
-    context: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def with_fix(self, fix: Fix | None) -> "Finding":
         return replace(self, fix=fix)
@@ -137,11 +142,11 @@ class Rule:
     # -- helpers ---------------------------------------------------------------------------
 
     def finding(self, message: str, pointer: str | Iterable[str], resource: str | None = None,
-                payload: Any = None, **context: Any) -> Finding:
+                payload: Any = None) -> Finding:
+        """A finding of this rule; ``payload`` is what ``fix`` needs, a frozen dataclass of the rule's."""
         if not isinstance(pointer, str):
             pointer = jp.join(pointer)
-        return Finding(self.code, self.name, self.severity, message, pointer, resource, payload=payload,
-                       context=context)
+        return Finding(self.code, self.name, self.severity, message, pointer, resource, payload=payload)
 
     @classmethod
     def doc(cls) -> str:

@@ -7,9 +7,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from dataclasses import dataclass
+
+from .. import kit
 from .. import pointer as jp
-from ..kit import Plan
-from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
+from ..kit import Plan, Safety
+from ..rule import Example, Finding, Fix, NoOptions, Rule
 from ..template import Resource, Template, value_targets
 from ..values import flatten
 
@@ -70,7 +73,7 @@ class MissingGatewayEndpoints(Rule):
                     yield self.finding(
                         f"VPC {vpc} sends {label} traffic of {names} through a NAT gateway: "
                         f"no {label} gateway endpoint{note}",
-                        ("Resources", vpc), vpc, service=service, tables=tables, endpoint=None, missing=tables)
+                        ("Resources", vpc), vpc, _Found(service, tuple(tables), None, tuple(tables)))
                     continue
                 listed = gateway.properties.get("RouteTableIds")
                 if not isinstance(listed, list):
@@ -81,45 +84,41 @@ class MissingGatewayEndpoints(Rule):
                     yield self.finding(
                         f"VPC {vpc}: the {label} gateway endpoint {gateway.name} is not on "
                         f"{', '.join(missing)}, which reach {label} through a NAT gateway",
-                        ("Resources", vpc), vpc, service=service, tables=tables, endpoint=gateway.name,
-                        missing=missing)
+                        ("Resources", vpc), vpc, _Found(service, tuple(tables), gateway.name, tuple(missing)))
 
     def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
-        ctx = finding.context
-        vpc, service = finding.resource, ctx["service"]
-        assert vpc is not None
-        label = SERVICE_IDS[service]
-        unsafe = service == "s3" and _source_ip_bucket_policy(template)
-        safety = "unsafe" if unsafe else "safe"
+        found: _Found = finding.payload
+        vpc = template.resources[finding.resource or ""]
+        label = SERVICE_IDS[found.service]
+        unsafe = found.service == "s3" and _source_ip_bucket_policy(template)
+        safety = Safety.UNSAFE if unsafe else Safety.SAFE
         reason = ("A bucket policy here conditions on aws:SourceIp, which requests through the endpoint do not carry."
                   if unsafe else "A gateway endpoint only adds routes to S3 or DynamoDB, and costs nothing.")
-        conditions = {t: template.resources[t].condition for t in ctx["missing"]}
-        if ctx["endpoint"]:
-            path = ("Resources", ctx["endpoint"], "Properties", "RouteTableIds")
-            ops = [test_op(path, template.resources[ctx["endpoint"]].properties["RouteTableIds"])]
-            ops += [add_op(path + ("-",), _table_ref(t, conditions[t], shared=None)) for t in ctx["missing"]]
-            return Fix(f"Add {', '.join(ctx['missing'])} to the {label} gateway endpoint {ctx['endpoint']}",
+        if found.endpoint:
+            path = ("Resources", found.endpoint, "Properties", "RouteTableIds")
+            ops = [kit.test_op(path, template.resources[found.endpoint].properties["RouteTableIds"])]
+            ops += [kit.add_op(path + ("-",), _table_ref(template.resources[t], shared=None)) for t in found.missing]
+            return Fix(f"Add {', '.join(found.missing)} to the {label} gateway endpoint {found.endpoint}",
                        safety, reason, tuple(ops))
-        tables = ctx["tables"]
-        shared = _shared_condition(template, tables)
+        shared = _shared_condition(template, found.tables)
         properties: dict[str, Any] = {
             "VpcEndpointType": "Gateway",
-            "VpcId": {"Ref": vpc},
-            "ServiceName": {"Fn::Sub": f"com.amazonaws.${{AWS::Region}}.{service}"},
-            "RouteTableIds": [_table_ref(t, template.resources[t].condition, shared) for t in tables],
+            "VpcId": {"Ref": vpc.name},
+            "ServiceName": {"Fn::Sub": f"com.amazonaws.${{AWS::Region}}.{found.service}"},
+            "RouteTableIds": [_table_ref(template.resources[t], shared) for t in found.tables],
         }
-        tag = _name_tag(template.resources[vpc], f"{service}-endpoint")
+        tag = kit.name_tag(template, f"{found.service}-endpoint", like=vpc)
         if tag is not None:
-            properties["Tags"] = [{"Key": "Name", "Value": tag}]
+            properties["Tags"] = [tag]
         endpoint: dict[str, Any] = {"Type": "AWS::EC2::VPCEndpoint"}
         if shared:
             endpoint["Condition"] = shared
         endpoint["Properties"] = properties
-        name = template.unused_name(f"{label}GatewayEndpoint")
-        after = _last_network_resource(template, vpc, tables)
-        return Fix(f"Add the {label} gateway endpoint {name} on {', '.join(tables)}", safety, reason, (
-            test_op(("Resources", vpc, "Type"), "AWS::EC2::VPC"),
-            add_op(("Resources", name), endpoint, after=jp.join(("Resources", after))),
+        name = plan.fresh_id(f"{label}GatewayEndpoint")
+        after = _last_network_resource(template, vpc.name, found.tables)
+        return Fix(f"Add the {label} gateway endpoint {name} on {', '.join(found.tables)}", safety, reason, (
+            kit.type_pin(vpc),
+            kit.add_op(("Resources", name), endpoint, after=jp.join(("Resources", after))),
         ))
 
     examples = (
@@ -1148,6 +1147,14 @@ def _nat_route_tables(template: Template) -> dict[str, list[str]]:
     return by_vpc
 
 
+@dataclass(frozen=True)
+class _Found:
+    service: str                # s3 or dynamodb
+    tables: tuple[str, ...]     # the VPC's NAT route tables
+    endpoint: str | None        # its gateway endpoint for the service, if any
+    missing: tuple[str, ...]    # the route tables that endpoint lacks (all, when there is none)
+
+
 _NONE = Resource(name="", type="")
 _SERVICE = re.compile(r"^com\.amazonaws\.(?:\$\{[^}]*\}|[^.])+\.(?P<service>[a-z0-9-]+)$")
 
@@ -1169,18 +1176,20 @@ def _endpoints(template: Template, vpc: str, service: str) -> tuple[Resource | N
     return gateway, interface
 
 
-def _table_ref(table: str, condition: str | None, shared: str | None) -> dict[str, Any]:
-    if condition is None or condition == shared:
-        return {"Ref": table}
-    return {"Fn::If": [condition, {"Ref": table}, {"Ref": "AWS::NoValue"}]}
+def _table_ref(table: Resource, shared: str | None) -> dict[str, Any]:
+    """A route table in the list, which leaves it out where its Condition is false (unless the
+    endpoint itself carries that condition)."""
+    if table.condition is None or table.condition == shared:
+        return {"Ref": table.name}
+    return {"Fn::If": [table.condition, {"Ref": table.name}, {"Ref": "AWS::NoValue"}]}
 
 
-def _shared_condition(template: Template, tables: list[str]) -> str | None:
+def _shared_condition(template: Template, tables: tuple[str, ...]) -> str | None:
     conditions = {template.resources[t].condition for t in tables}
     return conditions.pop() if len(conditions) == 1 else None
 
 
-def _last_network_resource(template: Template, vpc: str, tables: list[str]) -> str:
+def _last_network_resource(template: Template, vpc: str, tables: tuple[str, ...]) -> str:
     """The last route table or route (in file order) that belongs to the VPC."""
     last = vpc
     for resource in template.resources.values():
@@ -1202,17 +1211,3 @@ def _source_ip_bucket_policy(template: Template) -> bool:
     # condition keys are case-insensitive
     return any("aws:sourceip" in str(p.properties.get("PolicyDocument")).lower()
                for p in template.of_type("AWS::S3::BucketPolicy"))
-
-
-def _name_tag(vpc: Resource, what: str) -> Any:
-    """A Name value built like the VPC's own (``payment-vpc-${Env}`` gives ``payment-s3-endpoint-${Env}``)."""
-    tags = vpc.properties.get("Tags")
-    if not isinstance(tags, list):
-        return None
-    value = next((t.get("Value") for t in tags if isinstance(t, dict) and t.get("Key") == "Name"), None)
-    text = value if isinstance(value, str) else (
-        value["Fn::Sub"] if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str) else None)
-    if text is None:
-        return None
-    named = re.sub(r"(?i)vpc", what, text, count=1) if re.search(r"(?i)vpc", text) else f"{text}-{what}"
-    return named if isinstance(value, str) else {"Fn::Sub": named}

@@ -6,9 +6,12 @@ from typing import Any
 
 from pydantic import Field
 
-from ..disaster_recovery import IS_PRIMARY, condition_ops, deployment_role_parameter, parameter_ops, public_albs
-from ..kit import Plan
-from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
+from dataclasses import dataclass
+
+from .. import kit
+from ..disaster_recovery import deployment_role_parameter, is_primary, public_albs
+from ..kit import Plan, Safety
+from ..rule import Example, Finding, Fix, NoOptions, Rule
 from ..template import Template
 from ..values import aws_data, flatten
 
@@ -80,7 +83,8 @@ class MissingStandbyRegion(Rule):
             if not any(_deploys(s.properties.get("StackInstancesGroup")) for s in stack_sets):
                 first = stack_sets[0]
                 yield self.finding(f"StackSet {first.name} deploys no stack instance: add a StackInstancesGroup "
-                                   "with the standby region", ("Resources", first.name), first.name, incomplete=True)
+                                   "with the standby region", ("Resources", first.name), first.name,
+                                   _Found(incomplete=True))
             return
         albs = public_albs(template)
         if not albs and not self.options.any_template:
@@ -91,47 +95,62 @@ class MissingStandbyRegion(Rule):
                 if collisions else "")
         entry = f"load balancer {albs[0].name}" if albs else "stack"
         yield self.finding(f"Nothing deploys a standby copy of this {entry} to a second region "
-                           f"({self.options.standby_region}){note}", pointer, albs[0].name if albs else None)
+                           f"({self.options.standby_region}){note}", pointer, albs[0].name if albs else None,
+                           _Found(incomplete=False))
 
     def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
-        if finding.context.get("incomplete"):
+        if finding.payload.incomplete:
             return None  # which accounts and regions is the owner's decision
         region_bound = set(aws_data("global_names.json")["region_bound_parameter_types"])
         secrets = [p.name for p in template.parameters.values() if p.no_echo and not p.has_default]
-        standby_params: dict[str, dict[str, Any]] = {}
-        passed: list[dict[str, Any]] = [{"ParameterKey": "DeploymentRole", "ParameterValue": "standby"}]
+        ops: list[dict[str, Any]] = []
+        if finding.resource:
+            ops.append(kit.type_pin(template.resources[finding.resource]))
+        wanted: dict[str, dict[str, Any]] = {
+            "DeploymentRole": deployment_role_parameter(),
+            "StandbyRegion": {"Type": "String", "Default": self.options.standby_region,
+                              "Description": "Region of the standby stack"},
+            "DrTemplateUrl": {"Type": "String", "Default": self.options.template_url,
+                              "Description": "S3 URL of this template for the standby stack; empty keeps it off"},
+        }
+        copied: list[tuple[str, str, bool]] = []  # (parameter, the parameter its value comes from, a list)
         for parameter in template.parameters.values():
             if parameter.has_default or parameter.no_echo or parameter.name == "DeploymentRole":
                 continue
             source = parameter.name
             if parameter.type in region_bound:
                 source = f"Standby{parameter.name}"
-                standby_params[source] = {"Type": parameter.type,
-                                          "Description": f"{parameter.name} in the standby region"}
-            value: Any = {"Ref": source}
-            if parameter.type.startswith("List<") or parameter.type == "CommaDelimitedList":
-                value = {"Fn::Join": [",", {"Ref": source}]}
-            passed.append({"ParameterKey": parameter.name, "ParameterValue": value})
-        parameters = {
-            "DeploymentRole": deployment_role_parameter(),
-            "StandbyRegion": {"Type": "String", "Default": self.options.standby_region,
-                              "Description": "Region of the standby stack"},
-            "DrTemplateUrl": {"Type": "String", "Default": self.options.template_url,
-                              "Description": "S3 URL of this template for the standby stack; empty keeps it off"},
-            **standby_params,
-        }
-        conditions = {
-            "IsPrimary": IS_PRIMARY,
-            "HasDrTemplateUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "DrTemplateUrl"}, ""]}]},
-            "NotInStandbyRegion": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "StandbyRegion"}]}]},
-            "CreateDrStackSet": {"Fn::And": [{"Condition": "IsPrimary"}, {"Condition": "HasDrTemplateUrl"},
-                                             {"Condition": "NotInStandbyRegion"}]},
-        }
+                wanted[source] = {"Type": parameter.type, "Description": f"{parameter.name} in the standby region"}
+            copied.append((parameter.name, source,
+                           parameter.type.startswith("List<") or parameter.type == "CommaDelimitedList"))
+        names: dict[str, str] = {}  # wanted name -> the name the plan gives it
+        for name, spec in wanted.items():
+            names[name], added = plan.ensure_parameter(name, spec)
+            ops += added
+        conditions: dict[str, str] = {}
+        for name, expression in (
+            ("IsPrimary", is_primary(names["DeploymentRole"])),
+            ("HasDrTemplateUrl", {"Fn::Not": [{"Fn::Equals": [{"Ref": names["DrTemplateUrl"]}, ""]}]}),
+            ("NotInStandbyRegion", {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Region"},
+                                                                {"Ref": names["StandbyRegion"]}]}]}),
+        ):
+            conditions[name], added = plan.ensure_condition(name, expression)
+            ops += added
+        conditions["CreateDrStackSet"], added = plan.ensure_condition("CreateDrStackSet", {"Fn::And": [
+            {"Condition": conditions[c]} for c in ("IsPrimary", "HasDrTemplateUrl", "NotInStandbyRegion")]})
+        ops += added
+        # the standby stack is this same template: its parameters have the names this one has (the
+        # fix reads them all, so one that adds a parameter in the same pass makes it wait a pass)
+        passed: list[dict[str, Any]] = [{"ParameterKey": names["DeploymentRole"], "ParameterValue": "standby"}]
+        for parameter, source, is_list in copied:
+            value: Any = {"Ref": names.get(source, source)}
+            passed.append({"ParameterKey": parameter,
+                           "ParameterValue": {"Fn::Join": [",", value]} if is_list else value})
         properties: dict[str, Any] = {
             "StackSetName": {"Fn::Sub": "${AWS::StackName}-standby"},
             "Description": "Standby copy of this stack in the standby region",
             "PermissionModel": "SELF_MANAGED",
-            "TemplateURL": {"Ref": "DrTemplateUrl"},
+            "TemplateURL": {"Ref": names["DrTemplateUrl"]},
         }
         capabilities = _capabilities(template)
         if capabilities:
@@ -139,28 +158,24 @@ class MissingStandbyRegion(Rule):
         properties["OperationPreferences"] = {"RegionConcurrencyType": "SEQUENTIAL", "MaxConcurrentCount": 1,
                                               "FailureToleranceCount": 0}
         properties["StackInstancesGroup"] = [{"DeploymentTargets": {"Accounts": [{"Ref": "AWS::AccountId"}]},
-                                              "Regions": [{"Ref": "StandbyRegion"}]}]
+                                              "Regions": [{"Ref": names["StandbyRegion"]}]}]
         properties["Parameters"] = passed
-        stack_set = {"Type": "AWS::CloudFormation::StackSet", "Condition": "CreateDrStackSet",
+        stack_set = {"Type": "AWS::CloudFormation::StackSet", "Condition": conditions["CreateDrStackSet"],
                      "Properties": properties}
-        ops: list[dict[str, Any]] = []
-        if finding.resource:
-            ops.append(test_op(("Resources", finding.resource, "Type"), template.resources[finding.resource].type))
-        ops += parameter_ops(template, parameters)
-        ops += condition_ops(template, conditions)
-        ops.append(add_op(("Resources", template.unused_name("StandbyStackSet")), stack_set))
+        ops.append(kit.add_op(("Resources", plan.fresh_id("StandbyStackSet")), stack_set))
         if secrets:
             return Fix(f"Move the NoEcho parameter{'s' * (len(secrets) > 1)} {', '.join(secrets)} to a dynamic "
-                       "reference, then add the standby StackSet", "display-only",
-                       "A secret is never copied into StackSet parameters.", tuple(ops))
-        new_required = [n for n in standby_params if n not in template.parameters]
+                       "reference, then add the standby StackSet", Safety.DISPLAY_ONLY,
+                       "A secret is never copied into StackSet parameters.", tuple(ops), reads=("/Parameters",))
+        new_required = [names[source] for parameter, source, _ in copied
+                        if source != parameter and source not in template.parameters]
         if new_required:
-            return Fix("Add the standby StackSet", "unsafe",
+            return Fix("Add the standby StackSet", Safety.UNSAFE,
                        f"The new parameters {', '.join(new_required)} have no defaults, so every deployment "
-                       "must pass them.", tuple(ops))
-        return Fix("Add the standby StackSet, off until DrTemplateUrl is set", "safe",
+                       "must pass them.", tuple(ops), reads=("/Parameters",))
+        return Fix("Add the standby StackSet, off until DrTemplateUrl is set", Safety.SAFE,
                    "The StackSet stays off until DrTemplateUrl is set, and every new parameter has a default.",
-                   tuple(ops))
+                   tuple(ops), reads=("/Parameters",))
 
     examples = (
         Example(
@@ -557,6 +572,11 @@ Resources:
             format='json',
         ),
     )
+
+
+@dataclass(frozen=True)
+class _Found:
+    incomplete: bool  # a StackSet is there but deploys no stack instance
 
 
 def _deploys(groups: Any) -> bool:

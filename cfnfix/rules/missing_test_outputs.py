@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from ..kit import Plan
-from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
+from .. import kit
+from ..kit import Plan, Safety
+from ..rule import Example, Finding, Fix, NoOptions, Rule
 from ..template import Resource, Template, references
 from ..values import aws_data
 
@@ -75,40 +77,40 @@ class MissingTestOutputs(Rule):
                 entry = entries[0]
                 wanted.append((resource.name + entry[0], resource, entry))
         room = aws_data("test_outputs.json")["max_outputs"] - len(template.outputs)
-        taken = set(template.outputs)
+        names = Plan(template)  # the keys to add: valid, and free in every section
         for key, resource, entry in wanted:
             if resource is None:
                 where = ("Outputs",) if "Outputs" in template.data else ()
                 yield self.finding(f"The tests read the output {key}, which the template does not define "
-                                   "and no resource of it matches", where, None, key=None)
+                                   "and no resource of it matches", where, None)
                 continue
-            key = key if key not in taken else template.unused_name(key, "Outputs")
-            taken.add(key)
+            # a key the tests read is theirs to name (outputs and resources are separate namespaces)
+            key = key if key in asked else names.fresh_id(key, "Outputs")
             room -= 1
             asked_note = " that the tests read" if key in asked else ""
             full = "" if room >= 0 else " (no room: CloudFormation allows 200 outputs)"
             yield self.finding(f"{resource.type} {resource.name} is exposed by no Output{asked_note}; "
                                f"integration tests cannot find it: add {key}{full}",
-                               ("Resources", resource.name), resource.name, key=key, entry=entry, room=room >= 0)
+                               ("Resources", resource.name), resource.name,
+                               _Found(key, key in asked, tuple(entry), room >= 0))
 
     def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
-        ctx = finding.context
-        if not ctx.get("key") or not ctx["room"]:
+        found: _Found | None = finding.payload
+        if found is None or not found.room:
             return None
         resource = template.resources[finding.resource or ""]
-        suffix, attribute, description = ctx["entry"]
-        output: dict[str, Any] = {"Description": description}
-        if resource.condition:
-            output["Condition"] = resource.condition
+        key = found.key if found.asked else plan.fresh_id(found.key, "Outputs")
+        suffix, attribute, description = found.entry
+        output: dict[str, Any] = {"Description": description, **kit.condition_of(resource)}
         output["Value"] = {"Ref": resource.name} if attribute is None else {"Fn::GetAtt": [resource.name, attribute]}
         if self.options.export:
-            output["Export"] = {"Name": {"Fn::Sub": "${AWS::StackName}-" + ctx["key"]}}
-        pin = test_op(("Resources", resource.name, "Type"), resource.type)
+            output["Export"] = {"Name": {"Fn::Sub": "${AWS::StackName}-" + key}}
         if "Outputs" in template.data and isinstance(template.data["Outputs"], dict):
-            add = add_op(("Outputs", ctx["key"]), output)
+            add = kit.add_op(("Outputs", key), output)
         else:
-            add = add_op(("Outputs",), {ctx["key"]: output})
-        return Fix(f"Add the output {ctx['key']}", "safe", "Outputs change nothing that is deployed.", (pin, add))
+            add = kit.add_op(("Outputs",), {key: output})
+        return Fix(f"Add the output {key}", Safety.SAFE, "Outputs change nothing that is deployed.",
+                   (kit.type_pin(resource), add))
 
     examples = (
         Example(
@@ -362,6 +364,14 @@ Outputs:
             format='json',
         ),
     )
+
+
+@dataclass(frozen=True)
+class _Found:
+    key: str                 # of the new output
+    asked: bool              # the tests read this key
+    entry: tuple[Any, ...]   # (key suffix, attribute or None for Ref, description) of the type
+    room: bool               # within CloudFormation's 200 outputs
 
 
 def _resource_for_key(template: Template, key: str, types: dict[str, list]) -> tuple[Resource, list] | None:
