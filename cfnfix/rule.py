@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import textwrap
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -95,10 +97,56 @@ class Example:
     format: Literal["yaml", "json"] = "yaml"
     options: dict[str, Any] = field(default_factory=dict)
     unsafe_fixes: bool = False
+    # per finding, in file order: its fix's impact as the JSON report gives it (None: no fix)
+    impact: tuple[dict[str, list[str]] | None, ...] | None = None
+    folder: str | None = field(default=None, compare=False)  # where it was read from
 
     @property
     def good(self) -> bool:
         return not self.pointers
+
+
+EXPECTED = "expected.json"
+
+
+def read_examples(folder: Path) -> tuple[Example, ...]:
+    """The examples in ``folder``: one folder each, sorted by name, holding ``template.yaml`` or
+    ``template.json``, for a bad one ``fixed.yaml``/``fixed.json``, and ``expected.json``
+    (``pointers``, ``impact``, and where needed ``options`` and ``unsafe_fixes``)."""
+    if not folder.is_dir():
+        return ()
+    examples = []
+    for entry in sorted(p for p in folder.iterdir() if p.is_dir()):
+        template = next((entry / f"template.{ext}" for ext in ("yaml", "json") if (entry / f"template.{ext}").is_file()),
+                        None)
+        if template is None:
+            continue
+        fmt = template.suffix[1:]
+        expected = json.loads((entry / EXPECTED).read_text(encoding="utf-8")) if (entry / EXPECTED).is_file() else {}
+        fixed = entry / f"fixed.{fmt}"
+        impact = expected.get("impact")
+        examples.append(Example(
+            entry.name, _read_exact(template), _read_exact(fixed) if fixed.is_file() else None,
+            tuple(expected.get("pointers", ())), fmt,  # type: ignore[arg-type]
+            expected.get("options", {}), expected.get("unsafe_fixes", False),
+            tuple(impact) if impact is not None else None, str(entry)))
+    return tuple(examples)
+
+
+def _read_exact(path: Path) -> str:
+    # bytes as they are: CRLF and a missing final newline are part of an example
+    return path.read_bytes().decode("utf-8")
+
+
+class _Examples:
+    """``Rule.examples``: read from ``examples/<rule name>/`` beside the rule's module, once."""
+
+    def __get__(self, instance: Any, owner: type["Rule"]) -> tuple[Example, ...]:
+        cached = owner.__dict__.get("_examples_read")
+        if cached is None:
+            cached = read_examples(owner.examples_folder())
+            owner._examples_read = cached  # type: ignore[attr-defined]
+        return cached
 
 
 class NoOptions(BaseModel):
@@ -121,7 +169,8 @@ class Rule:
     # the cfn-lint rule ids whose findings this rule's fix also resolves (reported once, by this rule)
     resolves: ClassVar[tuple[str, ...]] = ()
     Options: ClassVar[type[BaseModel]] = NoOptions
-    examples: ClassVar[tuple[Example, ...]] = ()
+    # read from files beside the module (see ``read_examples``); a rule may also set a tuple here
+    examples: ClassVar[tuple[Example, ...]] = _Examples()  # type: ignore[assignment]
 
     def __init__(self, options: dict[str, Any] | BaseModel | None = None):
         if isinstance(options, BaseModel):
@@ -147,6 +196,11 @@ class Rule:
         if not isinstance(pointer, str):
             pointer = jp.join(pointer)
         return Finding(self.code, self.name, self.severity, message, pointer, resource, payload=payload)
+
+    @classmethod
+    def examples_folder(cls) -> Path:
+        """``examples/<name>/`` in the folder of the rule's module."""
+        return Path(inspect.getfile(cls)).parent / "examples" / cls.name
 
     @classmethod
     def doc(cls) -> str:
