@@ -309,3 +309,43 @@ def test_every_rule_fixes_other_renderings_of_the_corpus_exactly_and_idempotentl
             assert cfnfix.fix_text(result.text, fmt, settings=settings).text == result.text, (path, rendering)
             assert not comment_owners(text) - comment_owners(result.text), (path, rendering)
     assert checked > 2000 and rewritten > 900
+
+
+def fixed_digests() -> dict[str, str]:
+    """Per corpus template that apply changes (every rule, unsafe fixes on): the sha256 of its text."""
+    import hashlib
+
+    settings = cfnfix.Settings(unsafe_fixes=True)
+    digests = {}
+    for path, doc in _readable():
+        if not is_template(doc.data):
+            continue
+        result = cfnfix.fix_text(doc.text, doc.format, settings=settings)
+        if result.error is not None:
+            digests[str(path.relative_to(CORPUS))] = "error: " + result.error.message
+        elif result.changed:
+            digests[str(path.relative_to(CORPUS))] = hashlib.sha256(result.text.encode()).hexdigest()[:16]
+    return digests
+
+
+GOLDEN_FIXED = ROOT / "tests" / "golden" / "corpus-fixed.json"
+
+
+def test_fixed_texts_equal_the_golden_digests():
+    """The rules' fixed texts on the corpus do not change unnoticed: a change shows here, and the
+    golden is rewritten on purpose (`python -m tests.test_corpus --update`) with the reason in
+    its `_about`."""
+    import json
+
+    golden = json.loads(GOLDEN_FIXED.read_text())["digests"]
+    assert fixed_digests() == golden
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    if "--update" in sys.argv:
+        about = json.loads(GOLDEN_FIXED.read_text())["_about"] if GOLDEN_FIXED.exists() else ""
+        GOLDEN_FIXED.write_text(json.dumps({"_about": about, "digests": fixed_digests()}, indent=1,
+                                           sort_keys=True) + "\n")
