@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CFNFIX_SHARED", ROOT.parent / "shared"))
@@ -148,3 +150,27 @@ def comment_owners(text: str) -> Counter:
             j = owner(j, indents[j])
         found[(line.strip(), tuple(reversed(chain)))] += 1
     return found
+
+
+def failover_records(data: dict[str, Any]) -> Counter:
+    """(zone, name, type, role) of every failover record: a record whose Failover is an `Fn::If`
+    stands for PRIMARY in one region and SECONDARY in the other, so it counts for both."""
+    counted: Counter = Counter()
+    resources = data.get("Resources") or {}
+    for resource in resources.values():
+        if not isinstance(resource, dict):
+            continue
+        properties = resource.get("Properties") or {}
+        entries = [properties] if resource.get("Type") == "AWS::Route53::RecordSet" else (
+            properties.get("RecordSets") or [] if resource.get("Type") == "AWS::Route53::RecordSetGroup" else [])
+        zone_of_group = properties.get("HostedZoneId", properties.get("HostedZoneName"))
+        for entry in entries:
+            if not isinstance(entry, dict) or "Failover" not in entry:
+                continue
+            zone = entry.get("HostedZoneId", entry.get("HostedZoneName", zone_of_group))
+            key = json.dumps([zone, entry.get("Name"), entry.get("Type")], sort_keys=True)
+            failover = entry["Failover"]
+            roles = [failover] if isinstance(failover, str) else ["PRIMARY", "SECONDARY"]
+            for role in roles:
+                counted[(key, role)] += 1
+    return counted

@@ -16,7 +16,7 @@ from cfnfix.errors import CfnfixError, ParseError, WriteError
 from cfnfix.source import SCALAR, TAG
 from cfnfix.writer import write
 
-from .helpers import CORPUS, ROOT, assert_local, comment_owners, corpus_files
+from .helpers import CORPUS, ROOT, assert_local, comment_owners, corpus_files, failover_records
 
 pytestmark = [pytest.mark.corpus,
               pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")]
@@ -229,6 +229,7 @@ def test_every_rule_fixes_the_corpus_exactly_and_idempotently():
         again = cfnfix.fix_text(result.text, doc.format, settings=settings)
         assert again.text == result.text, path
         assert not comment_owners(doc.text) - comment_owners(result.text), path
+        assert max(failover_records(expected).values(), default=0) <= 1, path
         new = lint_findings(result.text) - lint_findings(doc.text)
         assert not new, (path, sorted(new)[:5])
     assert problems == []
@@ -308,6 +309,7 @@ def test_every_rule_fixes_other_renderings_of_the_corpus_exactly_and_idempotentl
             assert parse_text(result.text, fmt).data == expected, (path, rendering)
             assert cfnfix.fix_text(result.text, fmt, settings=settings).text == result.text, (path, rendering)
             assert not comment_owners(text) - comment_owners(result.text), (path, rendering)
+            assert max(failover_records(expected).values(), default=0) <= 1, (path, rendering)
     assert checked > 2000 and rewritten > 900
 
 

@@ -17,6 +17,7 @@ from ..template import Resource, Template, references
 
 
 class Options(NoOptions):
+    load_balancer: str | None = None
     hosted_zone_id: str | None = None
     domain_name: str | None = None
     record_type: Literal["cname", "alias"] = "cname"
@@ -49,7 +50,10 @@ class MissingDnsFailover(Rule):
     `AWS::Route53::RecordSetGroup`) is reused and only what it lacks is added. A plain record that
     already points at the load balancer becomes the failover record: it gains `Failover`,
     `SetIdentifier` and `HealthCheckId` and keeps its zone and name, so no new parameters are
-    needed for them.
+    needed for them. Route 53 takes one PRIMARY and one SECONDARY record per name, so when several
+    load balancers need new records each gets a name parameter of its own (`<LoadBalancer>DomainName`);
+    with a configured `domain-name`, which is one name, the finding asks for the `load-balancer`
+    option instead and has no fix.
 
     ## Fix safety
     Unsafe unless `hosted-zone-id` and `domain-name` are configured: without them the new
@@ -59,6 +63,8 @@ class MissingDnsFailover(Rule):
     does not resolve in between.
 
     ## Options
+    `load-balancer`: the logical id of the load balancer that serves the stack; the others are
+    not reported.
     `hosted-zone-id`, `domain-name`: defaults for the new parameters.
     `record-type`: `cname` (default) or `alias`.
     `health-check-path`: the path when no target group names one (default `/`).
@@ -72,13 +78,24 @@ class MissingDnsFailover(Rule):
     Options = Options
 
     def detect(self, template: Template):
-        for alb in public_albs(template):
-            check = _health_check(template, alb.name)
-            records = _records(template, alb.name)
+        albs = [alb for alb in public_albs(template)
+                if self.options.load_balancer in (None, alb.name)]
+        state = [(alb, _health_check(template, alb.name), _records(template, alb.name)) for alb in albs]
+        # Route 53 takes one PRIMARY and one SECONDARY record per name: load balancers that get new
+        # records get a name each, or, with one configured name, the one that serves must be named
+        unnamed = [alb.name for alb, _, records in state if not records]
+        own_names = len(unnamed) > 1 or (len(unnamed) == 1 and _name_in_use(template, "DomainName"))
+        for alb, check, records in state:
             failover = tuple(r for r in records if "Failover" in r.properties)
             plain = tuple(r for r in records if "Failover" not in r.properties)
             unchecked = [r for r in failover if "HealthCheckId" not in r.properties]
             if check and failover and not unchecked:
+                continue
+            if not records and own_names and self.options.domain_name:
+                yield self.finding(f"Load balancer {alb.name} serves the stack but has no Route 53 failover, and "
+                                   f"the one domain-name cannot fail over for all of {', '.join(unnamed)}: set "
+                                   "the option load-balancer to the one that serves the stack",
+                                   ("Resources", alb.name), alb.name)
                 continue
             lacks = []
             if not check:
@@ -92,11 +109,13 @@ class MissingDnsFailover(Rule):
                 lacks.append("failover records")
             yield self.finding(f"Load balancer {alb.name} serves the stack but has no Route 53 failover: "
                                f"it lacks {' and '.join(lacks)}", ("Resources", alb.name), alb.name,
-                               _Found(check, failover, plain))
+                               _Found(check, failover, plain, f"{alb.name}DomainName" if own_names else "DomainName"))
 
     def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
         alb = template.resources[finding.resource or ""]
-        found: _Found = finding.payload
+        found: _Found | None = finding.payload
+        if found is None:
+            return None  # which load balancer serves the stack is the user's choice
         ops: list[dict[str, Any]] = [kit.type_pin(alb)]
         # a record of the template names the zone and the domain: no new parameters for them
         new_record = not found.failover and not found.plain
@@ -107,10 +126,10 @@ class MissingDnsFailover(Rule):
             role, added = plan.ensure_parameter("DeploymentRole", deployment_role_parameter())
             ops += added
             if new_record:
-                zone_spec, domain_spec = self._zone_and_domain()
+                zone_spec, domain_spec = self._zone_and_domain(alb, found.domain_parameter)
                 zone, added = plan.ensure_parameter("HostedZoneId", zone_spec)
                 ops += added
-                domain, added = plan.ensure_parameter("DomainName", domain_spec)
+                domain, added = plan.ensure_parameter(found.domain_parameter, domain_spec)
                 ops += added
             is_primary, added = plan.ensure_condition("IsPrimary", primary_condition(role))
             ops += added
@@ -146,10 +165,11 @@ class MissingDnsFailover(Rule):
                    "Only new resources, and parameters with defaults, are added: the deployed ones stay as they are.",
                    tuple(ops))
 
-    def _zone_and_domain(self) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _zone_and_domain(self, alb: Resource, parameter: str) -> tuple[dict[str, Any], dict[str, Any]]:
         zone: dict[str, Any] = {"Type": "AWS::Route53::HostedZone::Id",
                                 "Description": "Hosted zone of the failover records"}
-        domain: dict[str, Any] = {"Type": "String", "Description": "Name that fails over between the regions"}
+        what = "Name" if parameter == "DomainName" else f"Name of {alb.name}"
+        domain: dict[str, Any] = {"Type": "String", "Description": f"{what} that fails over between the regions"}
         if self.options.hosted_zone_id:
             zone["Default"] = self.options.hosted_zone_id
         if self.options.domain_name:
@@ -190,6 +210,19 @@ class MissingDnsFailover(Rule):
         return {"Type": "AWS::Route53::RecordSet", **kit.condition_of(alb), "Properties": properties}
 
 
+def _name_in_use(template: Template, parameter: str) -> bool:
+    """A failover record already takes its name from ``parameter``: a new pair needs another."""
+    for record in template.of_type("AWS::Route53::RecordSet"):
+        if "Failover" in record.properties and record.properties.get("Name") == {"Ref": parameter}:
+            return True
+    for group in template.of_type("AWS::Route53::RecordSetGroup"):
+        entries = group.properties.get("RecordSets")
+        if any(isinstance(e, dict) and "Failover" in e and e.get("Name") == {"Ref": parameter}
+               for e in (entries if isinstance(entries, list) else [])):
+            return True
+    return False
+
+
 def _points_at(value: Any, alb: str) -> bool:
     return any(target == alb for target, _, _ in references(value))
 
@@ -206,6 +239,7 @@ class _Found:
     check: str | None               # the health check on the load balancer
     failover: tuple["_Record", ...]  # its failover records
     plain: tuple["_Record", ...]     # its plain records, which become failover records
+    domain_parameter: str           # the parameter a new record takes its name from
 
 
 @dataclass(frozen=True)
