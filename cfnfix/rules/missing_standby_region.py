@@ -6,9 +6,10 @@ from typing import Any
 
 from pydantic import Field
 
-from ..disaster_recovery import IS_PRIMARY, condition_ops, deployment_role_parameter, parameter_ops, public_albs
-from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
-from ..template import Template
+from .. import pointer as jp
+from ..disaster_recovery import IS_PRIMARY, condition_ops, deployment_role_parameter, public_albs
+from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, replace_op, test_op
+from ..template import Parameter, Resource, Template
 from ..values import aws_data, flatten
 
 
@@ -39,7 +40,9 @@ class MissingStandbyRegion(Rule):
     stacks, whose resources cannot be seen, auto-expand for a transform), and `Parameters` passing `DeploymentRole=standby` and every
     template parameter without a default (lists joined with commas). Region-bound parameters (VPC,
     subnet, security group, key pair and AMI ids, and lists of them) are not copied: each gets a
-    `Standby<Name>` parameter passed in its place. Only what is missing is added.
+    `Standby<Name>` parameter passed in its place (and passed itself, since the standby stack
+    declares it too). Only what is missing is added; new parameters go right after
+    `DeploymentRole`, so the text is the same whichever rule added its parameters first.
 
     A self-managed StackSet needs two IAM roles that this fix does not create:
     `AWSCloudFormationStackSetAdministrationRole` in this account and
@@ -51,11 +54,17 @@ class MissingStandbyRegion(Rule):
 
     A template that already has a StackSet is only checked for what it lacks: a StackSet that
     deploys no stack instance is reported, with no fix (the accounts and regions are the owner's
-    decision).
+    decision). A standby StackSet (its `TemplateURL` is `DrTemplateUrl`, or it passes
+    `DeploymentRole`) that does not pass every parameter without a default, or does not
+    acknowledge a capability the template needs, is reported too: the standby stack could not be
+    created. Another rule may add such a parameter after the StackSet exists (CFX201's
+    `HostedZoneId` and `DomainName`). The fix passes what is missing at the place one run would
+    have written it, so fixing in several runs, in any order, gives the text of one run.
 
     ## Fix safety
     Safe: the StackSet stays off until `DrTemplateUrl` is set (`template-url` gives it a
-    default). Unsafe when it must add `Standby<Name>` parameters without defaults (every deployment
+    default); passing a parameter the template already declares changes nothing deployed in this
+    region. Unsafe when it must add `Standby<Name>` parameters without defaults (every deployment
     must then supply them). Display-only when a `NoEcho` parameter has no default: a secret is
     never copied into StackSet parameters; move it to a dynamic reference first.
 
@@ -80,6 +89,10 @@ class MissingStandbyRegion(Rule):
                 first = stack_sets[0]
                 yield self.finding(f"StackSet {first.name} deploys no stack instance: add a StackInstancesGroup "
                                    "with the standby region", ("Resources", first.name), first.name, incomplete=True)
+            for stack_set in stack_sets:
+                finding = self._incomplete_standby(template, stack_set)
+                if finding is not None:
+                    yield finding
             return
         albs = public_albs(template)
         if not albs and not self.options.any_template:
@@ -92,33 +105,45 @@ class MissingStandbyRegion(Rule):
         yield self.finding(f"Nothing deploys a standby copy of this {entry} to a second region "
                            f"({self.options.standby_region}){note}", pointer, albs[0].name if albs else None)
 
+    def _incomplete_standby(self, template: Template, stack_set: Resource) -> Finding | None:
+        """A standby StackSet (one that deploys this same template) that misses a parameter the
+        standby stack cannot be created without, or a capability the template needs."""
+        entries = stack_set.properties.get("Parameters", [])
+        capabilities = stack_set.properties.get("Capabilities", [])
+        if not _is_standby(stack_set) or not isinstance(entries, list) or not isinstance(capabilities, list):
+            return None  # another template, or values out of reach (an intrinsic): taken as given
+        passed = {e.get("ParameterKey") for e in entries if isinstance(e, dict)}
+        missing = [key for key, _ in _passed(_planned(template, _existing_block(template))) if key not in passed]
+        missing += [p.name for p in template.parameters.values()
+                    if p.no_echo and not p.has_default and p.name not in passed]
+        lacking = [c for c in _capabilities(template) if c not in capabilities
+                   and not (c == "CAPABILITY_IAM" and "CAPABILITY_NAMED_IAM" in capabilities)]
+        if not missing and not lacking:
+            return None
+        gaps = []
+        if missing:
+            gaps.append(f"does not pass {', '.join(missing)}, which ha{'ve' if len(missing) > 1 else 's'} no default")
+        if lacking:
+            gaps.append(f"does not acknowledge {', '.join(lacking)}")
+        where = ("Resources", stack_set.name, "Properties", "Parameters") if "Parameters" in stack_set.properties \
+            else ("Resources", stack_set.name)
+        return self.finding(f"StackSet {stack_set.name} {' and '.join(gaps)}: the standby stack cannot be created",
+                            where, stack_set.name, stack_set=stack_set.name)
+
     def fix(self, finding: Finding, template: Template) -> Fix | None:
         if finding.context.get("incomplete"):
             return None  # which accounts and regions is the owner's decision
-        region_bound = set(aws_data("global_names.json")["region_bound_parameter_types"])
+        if finding.context.get("stack_set"):
+            return self._complete_standby(template, template.resources[finding.context["stack_set"]])
         secrets = [p.name for p in template.parameters.values() if p.no_echo and not p.has_default]
-        standby_params: dict[str, dict[str, Any]] = {}
-        passed: list[dict[str, Any]] = [{"ParameterKey": "DeploymentRole", "ParameterValue": "standby"}]
-        for parameter in template.parameters.values():
-            if parameter.has_default or parameter.no_echo or parameter.name == "DeploymentRole":
-                continue
-            source = parameter.name
-            if parameter.type in region_bound:
-                source = f"Standby{parameter.name}"
-                standby_params[source] = {"Type": parameter.type,
-                                          "Description": f"{parameter.name} in the standby region"}
-            value: Any = {"Ref": source}
-            if parameter.type.startswith("List<") or parameter.type == "CommaDelimitedList":
-                value = {"Fn::Join": [",", {"Ref": source}]}
-            passed.append({"ParameterKey": parameter.name, "ParameterValue": value})
-        parameters = {
+        wanted = {
             "DeploymentRole": deployment_role_parameter(),
             "StandbyRegion": {"Type": "String", "Default": self.options.standby_region,
                               "Description": "Region of the standby stack"},
             "DrTemplateUrl": {"Type": "String", "Default": self.options.template_url,
                               "Description": "S3 URL of this template for the standby stack; empty keeps it off"},
-            **standby_params,
         }
+        parameters = _planned(template, wanted)
         conditions = {
             "IsPrimary": IS_PRIMARY,
             "HasDrTemplateUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "DrTemplateUrl"}, ""]}]},
@@ -139,23 +164,65 @@ class MissingStandbyRegion(Rule):
                                               "FailureToleranceCount": 0}
         properties["StackInstancesGroup"] = [{"DeploymentTargets": {"Accounts": [{"Ref": "AWS::AccountId"}]},
                                               "Regions": [{"Ref": "StandbyRegion"}]}]
-        properties["Parameters"] = passed
+        properties["Parameters"] = [{"ParameterKey": key, "ParameterValue": value} for key, value in _passed(parameters)]
         stack_set = {"Type": "AWS::CloudFormation::StackSet", "Condition": "CreateDrStackSet",
                      "Properties": properties}
         ops: list[dict[str, Any]] = []
         if finding.resource:
             ops.append(test_op(("Resources", finding.resource, "Type"), template.resources[finding.resource].type))
-        ops += parameter_ops(template, parameters)
+        ops += _parameter_ops(template, parameters)
         ops += condition_ops(template, conditions)
         ops.append(add_op(("Resources", template.unused_name("StandbyStackSet")), stack_set))
         if secrets:
             return Fix(f"Move the NoEcho parameter{'s' * (len(secrets) > 1)} {', '.join(secrets)} to a dynamic "
                        "reference, then add the standby StackSet", "display-only", tuple(ops))
-        new_required = [n for n in standby_params if n not in template.parameters]
+        new_required = [p.name for p in parameters if p.name not in template.parameters and not p.has_default]
         if new_required:
             return Fix(f"Add the standby StackSet (unsafe: new parameters without defaults: "
                        f"{', '.join(new_required)})", "unsafe", tuple(ops))
         return Fix("Add the standby StackSet, off until DrTemplateUrl is set", "safe", tuple(ops))
+
+    def _complete_standby(self, template: Template, stack_set: Resource) -> Fix:
+        """Pass what the StackSet misses, in the order one run would have written it, so that fixing
+        in several runs gives the same text as fixing in one."""
+        parameters = _planned(template, _existing_block(template))
+        base = ("Resources", stack_set.name, "Properties")
+        ops: list[dict[str, Any]] = [test_op(base[:-1] + ("Type",), stack_set.type)]
+        ops += _parameter_ops(template, parameters)
+        entries = stack_set.properties.get("Parameters")
+        if entries is None:
+            ops.append(add_op(base + ("Parameters",), [{"ParameterKey": k, "ParameterValue": v}
+                                                       for k, v in _passed(parameters)]))
+        else:
+            keys = [e.get("ParameterKey") if isinstance(e, dict) else None for e in entries]
+            cursor = 0
+            for key, value in _passed(parameters):
+                if key in keys:
+                    cursor = keys.index(key) + 1
+                    continue
+                ops.append(add_op(base + ("Parameters", str(cursor)), {"ParameterKey": key, "ParameterValue": value}))
+                keys.insert(cursor, key)
+                cursor += 1
+        current = stack_set.properties.get("Capabilities")
+        needed = _capabilities(template)
+        if current is None and needed:
+            after = "TemplateURL" if "TemplateURL" in stack_set.properties else None
+            ops.append(add_op(base + ("Capabilities",), needed, after=jp.join(base + (after,)) if after else None))
+        elif current is not None:
+            merged = needed + [c for c in current if c not in needed
+                               and not (c == "CAPABILITY_IAM" and "CAPABILITY_NAMED_IAM" in needed)]
+            if merged != current:
+                ops.append(test_op(base + ("Capabilities",), current))
+                ops.append(replace_op(base + ("Capabilities",), merged))
+        secrets = [p.name for p in template.parameters.values() if p.no_echo and not p.has_default]
+        if secrets:
+            return Fix(f"Move the NoEcho parameter{'s' * (len(secrets) > 1)} {', '.join(secrets)} to a dynamic "
+                       f"reference, then pass it to {stack_set.name}", "display-only", tuple(ops))
+        new_required = [p.name for p in parameters if p.name not in template.parameters and not p.has_default]
+        if new_required:
+            return Fix(f"Pass the missing parameters to {stack_set.name} (unsafe: new parameters without "
+                       f"defaults: {', '.join(new_required)})", "unsafe", tuple(ops))
+        return Fix(f"Pass the missing parameters and capabilities to {stack_set.name}", "safe", tuple(ops))
 
     examples = (
         Example(
@@ -271,9 +338,162 @@ Resources:
           ParameterValue: !Ref StandbyVpcId
         - ParameterKey: PublicSubnets
           ParameterValue: !Join [',', !Ref StandbyPublicSubnets]
+        - ParameterKey: StandbyVpcId
+          ParameterValue: !Ref StandbyVpcId
+        - ParameterKey: StandbyPublicSubnets
+          ParameterValue: !Join [',', !Ref StandbyPublicSubnets]
 ''',
             pointers=('/Resources/LoadBalancer',),
             unsafe_fixes=True,
+        ),
+        Example(
+            'standby-stack-set-that-misses-a-parameter-added-later',
+            text='''\
+Parameters:
+  DeploymentRole:
+    Type: String
+    AllowedValues: [primary, standby]
+    Default: primary
+  StandbyRegion:
+    Type: String
+    Default: us-west-2
+  DrTemplateUrl:
+    Type: String
+    Default: ''
+  HostedZoneId:
+    Type: AWS::Route53::HostedZone::Id
+  AppSubnets:
+    Type: List<AWS::EC2::Subnet::Id>
+Resources:
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ec2.amazonaws.com}
+            Action: sts:AssumeRole
+  StandbyStackSet:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      PermissionModel: SELF_MANAGED
+      TemplateURL: !Ref DrTemplateUrl
+      StackInstancesGroup:
+        - DeploymentTargets:
+            Accounts:
+              - !Ref AWS::AccountId
+          Regions:
+            - !Ref StandbyRegion
+      Parameters:
+        - ParameterKey: DeploymentRole
+          ParameterValue: standby
+''',
+            fixed='''\
+Parameters:
+  DeploymentRole:
+    Type: String
+    AllowedValues: [primary, standby]
+    Default: primary
+  StandbyRegion:
+    Type: String
+    Default: us-west-2
+  DrTemplateUrl:
+    Type: String
+    Default: ''
+  StandbyAppSubnets:
+    Type: List<AWS::EC2::Subnet::Id>
+    Description: AppSubnets in the standby region
+  HostedZoneId:
+    Type: AWS::Route53::HostedZone::Id
+  AppSubnets:
+    Type: List<AWS::EC2::Subnet::Id>
+Resources:
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ec2.amazonaws.com}
+            Action: sts:AssumeRole
+  StandbyStackSet:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      PermissionModel: SELF_MANAGED
+      TemplateURL: !Ref DrTemplateUrl
+      Capabilities:
+        - CAPABILITY_IAM
+      StackInstancesGroup:
+        - DeploymentTargets:
+            Accounts:
+              - !Ref AWS::AccountId
+          Regions:
+            - !Ref StandbyRegion
+      Parameters:
+        - ParameterKey: DeploymentRole
+          ParameterValue: standby
+        - ParameterKey: StandbyAppSubnets
+          ParameterValue: !Join [',', !Ref StandbyAppSubnets]
+        - ParameterKey: HostedZoneId
+          ParameterValue: !Ref HostedZoneId
+        - ParameterKey: AppSubnets
+          ParameterValue: !Join [',', !Ref StandbyAppSubnets]
+''',
+            pointers=('/Resources/StandbyStackSet/Properties/Parameters',),
+            unsafe_fixes=True,
+        ),
+        Example(
+            'json-standby-stack-set-that-misses-a-parameter',
+            text='''\
+{
+  "Parameters": {
+    "DeploymentRole": {"Type": "String", "AllowedValues": ["primary", "standby"], "Default": "primary"},
+    "DomainName": {"Type": "String"}
+  },
+  "Resources": {
+    "Standby": {
+      "Type": "AWS::CloudFormation::StackSet",
+      "Properties": {
+        "PermissionModel": "SELF_MANAGED",
+        "TemplateURL": "https://s3.amazonaws.com/bucket/app.json",
+        "StackInstancesGroup": [{"DeploymentTargets": {"Accounts": [{"Ref": "AWS::AccountId"}]}, "Regions": ["us-west-2"]}],
+        "Parameters": [
+          {"ParameterKey": "DeploymentRole", "ParameterValue": "standby"}
+        ]
+      }
+    }
+  }
+}
+''',
+            fixed='''\
+{
+  "Parameters": {
+    "DeploymentRole": {"Type": "String", "AllowedValues": ["primary", "standby"], "Default": "primary"},
+    "DomainName": {"Type": "String"}
+  },
+  "Resources": {
+    "Standby": {
+      "Type": "AWS::CloudFormation::StackSet",
+      "Properties": {
+        "PermissionModel": "SELF_MANAGED",
+        "TemplateURL": "https://s3.amazonaws.com/bucket/app.json",
+        "StackInstancesGroup": [{"DeploymentTargets": {"Accounts": [{"Ref": "AWS::AccountId"}]}, "Regions": ["us-west-2"]}],
+        "Parameters": [
+          {"ParameterKey": "DeploymentRole", "ParameterValue": "standby"},
+          {
+            "ParameterKey": "DomainName",
+            "ParameterValue": {"Ref": "DomainName"}
+          }
+        ]
+      }
+    }
+  }
+}
+''',
+            pointers=('/Resources/Standby/Properties/Parameters',),
+            format='json',
         ),
         Example(
             'json-named-role-collides-in-the-standby-region',
@@ -588,3 +808,86 @@ def _global_names(template: Template) -> list[str]:
         if text is not None and "${AWS::Region}" not in text:
             found.append(f"{resource.name}.{key}")
     return found
+
+
+def _is_standby(stack_set: Resource) -> bool:
+    """Whether a StackSet deploys this same template as a standby: cfnfix's own (its TemplateURL
+    is DrTemplateUrl) or one that passes DeploymentRole."""
+    if stack_set.properties.get("TemplateURL") == {"Ref": "DrTemplateUrl"}:
+        return True
+    entries = stack_set.properties.get("Parameters")
+    return isinstance(entries, list) and any(isinstance(e, dict) and e.get("ParameterKey") == "DeploymentRole"
+                                             for e in entries)
+
+
+def _planned(template: Template, wanted: dict[str, dict[str, Any]]) -> list[Parameter]:
+    """The template's parameters once the fix has added ``wanted`` (those missing) and a
+    `Standby<Name>` twin for each region-bound parameter without a default, in the order the
+    text will have them: new ones right after the nearest earlier one of the block
+    (DeploymentRole, StandbyRegion, DrTemplateUrl, twins), so that the order does not depend on
+    whether another rule's parameters were added first."""
+    region_bound = set(aws_data("global_names.json")["region_bound_parameter_types"])
+    block = [Parameter(name, body.get("Type", "String"), body.get("Default"), "Default" in body, raw=body)
+             for name, body in wanted.items()]
+    for parameter in template.parameters.values():
+        if parameter.type in region_bound and not parameter.has_default and not parameter.no_echo \
+                and not _is_twin(template, parameter.name):
+            body = {"Type": parameter.type, "Description": f"{parameter.name} in the standby region"}
+            block.append(Parameter(f"Standby{parameter.name}", parameter.type, raw=body))
+    order = list(template.parameters.values())
+    anchor: int | None = None
+    for parameter in block:
+        names = [p.name for p in order]
+        if parameter.name in names:
+            anchor = names.index(parameter.name)
+            continue
+        anchor = len(order) if anchor is None else anchor + 1
+        order.insert(anchor, parameter)
+    return order
+
+
+def _existing_block(template: Template) -> dict[str, dict[str, Any]]:
+    """The DR parameters the template already has: where twins added later go after."""
+    return {name: template.parameters[name].raw for name in ("DeploymentRole", "StandbyRegion", "DrTemplateUrl")
+            if name in template.parameters}
+
+
+def _is_twin(template: Template, name: str) -> bool:
+    return name.startswith("Standby") and name[len("Standby"):] in template.parameters
+
+
+def _parameter_ops(template: Template, planned: list[Parameter]) -> list[dict[str, Any]]:
+    """Adds for the planned parameters the template lacks, each after its planned predecessor."""
+    if not isinstance(template.data.get("Parameters"), dict):
+        missing = {p.name: p.raw for p in planned if p.name not in template.parameters}
+        return [add_op(("Parameters",), missing)] if missing else []
+    ops = []
+    anchor: str | None = None
+    for parameter in planned:
+        if parameter.name in template.parameters:
+            anchor = parameter.name
+            continue
+        ops.append(add_op(("Parameters", parameter.name), parameter.raw,
+                          after=jp.join(("Parameters", anchor)) if anchor else None))
+    return ops
+
+
+def _passed(parameters: list[Parameter]) -> list[tuple[str, Any]]:
+    """(key, value) the standby StackSet passes: DeploymentRole=standby, then each parameter
+    without a default in template order; a region-bound one takes its `Standby<Name>` twin, and a
+    twin passes itself (the standby stack declares it too). NoEcho secrets are never copied."""
+    names = {p.name for p in parameters}
+    region_bound = set(aws_data("global_names.json")["region_bound_parameter_types"])
+    passed: list[tuple[str, Any]] = [("DeploymentRole", "standby")]
+    for parameter in parameters:
+        if parameter.has_default or parameter.no_echo or parameter.name == "DeploymentRole":
+            continue
+        source = parameter.name
+        twin = f"Standby{parameter.name}"
+        if parameter.type in region_bound and twin in names:
+            source = twin
+        value: Any = {"Ref": source}
+        if parameter.type.startswith("List<") or parameter.type == "CommaDelimitedList":
+            value = {"Fn::Join": [",", {"Ref": source}]}
+        passed.append((parameter.name, value))
+    return passed
