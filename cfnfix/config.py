@@ -19,7 +19,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-TOP_KEYS = {"select", "ignore", "unsafe-fixes", "exclude", "report-unused-suppressions", "rules"}
+TOP_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "unsafe-fixes", "exclude",
+            "report-unused-suppressions", "rules"}
+EXTENDING = ("extend_select", "extend_ignore")  # a flag adds to what the file says instead of replacing it
 
 
 def _fail(message: str, path: Path) -> CfnfixError:
@@ -67,9 +69,14 @@ def settings_from(table: dict[str, Any], path: Path) -> Settings:
     try:
         return Settings.model_validate({**{k: v for k, v in table.items() if k != "rules"}, "rules": rules})
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"])
-        raise _fail(f"{where}: {error['msg']}", path) from None
+        raise _fail(validation_message(exc), path) from None
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The first error as `key: what is wrong`, in the file's own key names."""
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error["loc"]).replace("_", "-")
+    return f"{where}: {error['msg'].removeprefix('Value error, ')}"
 
 
 @lru_cache(maxsize=4096)
@@ -103,4 +110,17 @@ def _settings_for_folder(folder: str, overrides: tuple[tuple[str, Any], ...], co
         base = load_settings(Path(config_file).resolve())
     else:
         base = load_settings(find_config(Path(folder).resolve()))
-    return base.model_copy(update=dict(overrides)) if overrides else base
+    if not overrides:
+        return base
+    update = dict(overrides)
+    for key in EXTENDING:
+        if key in update:
+            update[key] = getattr(base, key) + tuple(update[key])
+    return base.model_copy(update=update)
+
+
+def forget() -> None:
+    """Drop what was read of configuration files, for a long-lived process whose files changed."""
+    find_config.cache_clear()
+    load_settings.cache_clear()
+    _settings_for_folder.cache_clear()

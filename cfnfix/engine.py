@@ -30,6 +30,11 @@ class CheckResult:
     def fixable(self) -> int:
         return sum(1 for f in self.findings if f.fix is not None and f.fix.safety != "display-only")
 
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """What could not be read, configured or checked: empty, or the one problem of the file."""
+        return (self.error,) if self.error else ()
+
 
 @dataclass(frozen=True)
 class FixResult:
@@ -48,6 +53,11 @@ class FixResult:
     @property
     def changed(self) -> bool:
         return self.text != self.original
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """What could not be read, configured, fixed or written: empty, or the one problem."""
+        return (self.error,) if self.error else ()
 
     @property
     def diff(self) -> str:

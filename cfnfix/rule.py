@@ -25,7 +25,7 @@ class Fix:
 
     title: str
     safety: Safety
-    patch: tuple[dict[str, Any], ...]
+    patch: tuple[dict[str, Any], ...] = field(hash=False)  # dicts: compared, left out of the hash
 
     def paths(self) -> list[tuple[str, ...]]:
         """The paths this fix changes (its ``test`` operations only read)."""
@@ -113,6 +113,10 @@ class Rule:
 
     def fix(self, finding: Finding, template: Template) -> Fix | None:
         return None
+
+    def runs(self, explicitly_selected: bool) -> bool:
+        """Whether the rule runs at all; an opt-in rule says no unless selected by name or configured."""
+        return True
 
     # -- helpers ---------------------------------------------------------------------------
 

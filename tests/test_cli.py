@@ -40,7 +40,7 @@ def test_check_exit_codes_and_text(tmp_path):
         "bad.yaml:8:16: CFX101 [*] ScalableTarget Target hard-codes the service-linked role "
         "AWSServiceRoleForApplicationAutoScaling_ECSService in RoleARN; early validation fails in any "
         "account where that role does not exist yet",
-        "Found 1 finding (1 fixable with `cfnfix apply`).",
+        "Found 1 finding (1 fixable with `cfnfix apply`, marked [*]).",
     ]
     ignored = cfnfix("check", "--ignore", "CFX1", "bad.yaml", cwd=tmp_path)
     assert ignored.returncode == 0
@@ -95,7 +95,7 @@ def test_apply_diff_patch_and_in_place(tmp_path):
     assert entry["path"] == "bad.yaml"
     assert path.read_text() == BAD  # --diff and --patch write nothing
     applied = cfnfix("apply", "bad.yaml", cwd=tmp_path)
-    assert (applied.returncode, applied.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert (applied.returncode, applied.stdout) == (0, "bad.yaml: fixed 1 finding\nFixed 1 finding in 1 file.\n")
     assert parse_text(path.read_text()).data == jsonpatch.apply_patch(parse_text(BAD).data, entry["patch"])
     again = cfnfix("apply", "--diff", "bad.yaml", cwd=tmp_path)
     assert (again.returncode, again.stdout) == (0, "")
@@ -107,10 +107,10 @@ def test_apply_leaves_unsafe_fixes_unless_asked(tmp_path):
     (tmp_path / ".cfnfix.toml").write_text('[rules.CFX101]\nstrategy = "dedicated-role"\n')
     result = cfnfix("apply", "bad.yaml", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.endswith("Fixed 0 findings in 0 files; 1 remain (1 fixable with --unsafe-fixes).\n")
+    assert result.stdout.endswith("Fixed 0 findings in 0 files; 1 remain (1 fixable with --unsafe-fixes, marked [~]).\n")
     assert path.read_text() == BAD
     result = cfnfix("apply", "--unsafe-fixes", "bad.yaml", cwd=tmp_path)
-    assert (result.returncode, result.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert (result.returncode, result.stdout) == (0, "bad.yaml: fixed 1 finding\nFixed 1 finding in 1 file.\n")
     assert "ServiceAutoScalingRole" in path.read_text()
 
 

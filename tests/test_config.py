@@ -70,7 +70,7 @@ def test_rule_options_and_unsafe_fixes(project):
     (project / ".cfnfix.toml").write_text('select = ["CFX101"]\nunsafe-fixes = true\n'
                                           '[rules.hardcoded-service-linked-role]\nstrategy = "dedicated-role"\n')
     applied = cfnfix("apply", "stack", cwd=project)
-    assert (applied.returncode, applied.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert (applied.returncode, applied.stdout) == (0, "stack/app.yaml: fixed 1 finding\nFixed 1 finding in 1 file.\n")
     assert "ServiceAutoScalingRole" in (project / "stack" / "app.yaml").read_text()
 
 
