@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonpatch
+import pytest
 import yaml
 
 from cfnfix.document import parse_text
@@ -148,3 +149,46 @@ def test_example_diff_in_readme_is_current(tmp_path):
         "b/template.yaml", "b/examples/payment-processing/template.yaml")
     readme = (ROOT / "README.md").read_text()
     assert "```diff\n" + diff + "```" in readme
+
+
+def _apply_with(tool: list[str], folder: Path, diff: bytes) -> subprocess.CompletedProcess:
+    return subprocess.run(tool, cwd=folder, input=diff, capture_output=True, timeout=60)
+
+
+def _diff_bytes(folder: Path, name: str) -> bytes:
+    # bytes: a text-mode pipe would turn the CRLF of a CRLF file into LF
+    return subprocess.run([sys.executable, "-m", "cfnfix.cli", "apply", "--diff", name], cwd=folder,
+                          capture_output=True, timeout=60).stdout
+
+
+@pytest.mark.parametrize("tool", [["git", "apply"], ["patch", "-p1", "--quiet"]], ids=["git-apply", "patch"])
+@pytest.mark.parametrize("ending", ["\n", "", "\r\n"], ids=["final-newline", "no-final-newline", "crlf"])
+def test_diff_applies_with_git_apply_and_patch(tmp_path, tool, ending):
+    """Issue 10 item 5: without a final newline the diff needs the `\\ No newline at end of file`
+    marker, or both tools reject it."""
+    text = BAD.replace("\n", "\r\n") if ending == "\r\n" else BAD if ending else BAD.rstrip("\n")
+    (tmp_path / "bad.yaml").write_bytes(text.encode())
+    diff = _diff_bytes(tmp_path, "bad.yaml")
+    assert (b"\\ No newline at end of file\n" in diff) == (ending == "")
+    applied = _apply_with(tool, tmp_path, diff)
+    assert applied.returncode == 0, applied.stderr + applied.stdout
+    expected = text.replace("      RoleARN: !Sub " + SLR + (ending or "\n"), "")
+    assert (tmp_path / "bad.yaml").read_bytes() == expected.encode()
+
+
+@pytest.mark.parametrize("tool", [["git", "apply"], ["patch", "-p1", "--quiet"]], ids=["git-apply", "patch"])
+def test_diff_lines_are_split_at_line_feeds_only(tmp_path, tool):
+    """U+2028 inside a JSON string is no line break to git or patch (str.splitlines splits there)."""
+    data = yaml.safe_load(BAD.replace("!Sub ", ""))
+    properties = data["Resources"]["Target"]["Properties"]
+    role = properties.pop("RoleARN")
+    properties.update({"Note": "a\u2028b", "RoleARN": role})  # the line right above the one removed
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    assert "\u2028" in text
+    (tmp_path / "bad.json").write_bytes(text.encode())
+    diff = _diff_bytes(tmp_path, "bad.json")
+    assert "\u2028".encode() in diff
+    applied = _apply_with(tool, tmp_path, diff)
+    assert applied.returncode == 0, applied.stderr + applied.stdout
+    assert json.loads((tmp_path / "bad.json").read_text()) == jsonpatch.apply_patch(
+        data, [{"op": "remove", "path": "/Resources/Target/Properties/RoleARN"}])
