@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
 
     tests = sub.add_parser("tests", help="compare a template with its tests")
     tests.add_argument("template", metavar="TEMPLATE")
-    tests.add_argument("--tests", required=True, metavar="DIR", help="folder (or file) of tests")
+    tests.add_argument("--tests", metavar="DIR", help="folder (or file) of tests (default: the tests folder found "
+                       "beside the template or above it, up to the repository's root)")
     tests.add_argument("--write", metavar="FILE", help="generate a pytest module that checks every resource")
 
     config = sub.add_parser("config", help="print the settings that apply to a path")
@@ -196,6 +197,15 @@ def _tests(args: argparse.Namespace) -> int:
     except CfnfixError as exc:
         _error(str(exc.problem.at(args.template)))
         return 2
+    if args.tests is None:
+        from .testscan import TEST_FOLDERS, find_tests
+
+        found = find_tests(os.path.dirname(os.path.abspath(args.template)), reading_outputs=False)
+        if found is None:
+            _error(f"{args.template}: no tests folder ({', '.join(TEST_FOLDERS)}) beside it or above it; "
+                   "give --tests DIR")
+            return 2
+        args.tests = os.path.relpath(found)
     if not os.path.exists(args.tests):
         _error(f"{args.tests}: no such file or folder")
         return 2
