@@ -192,3 +192,13 @@ def test_diff_lines_are_split_at_line_feeds_only(tmp_path, tool):
     assert applied.returncode == 0, applied.stderr + applied.stdout
     assert json.loads((tmp_path / "bad.json").read_text()) == jsonpatch.apply_patch(
         data, [{"op": "remove", "path": "/Resources/Target/Properties/RoleARN"}])
+
+
+def test_try_it_command_of_the_readme_exits_0_and_shows_the_diff():
+    """Issue 10: the README's first command exited 1, which stops a `set -e` script."""
+    readme = (ROOT / "README.md").read_text()
+    command = "cfnfix apply --diff --exit-zero examples/payment-processing/template.yaml"
+    assert f"&& {command}\n" in readme
+    result = cfnfix(*command.split()[1:], cwd=ROOT)
+    assert result.returncode == 0 and result.stdout.startswith("--- a/examples/payment-processing/template.yaml\n")
+    assert cfnfix(*command.replace(" --exit-zero", "").split()[1:], cwd=ROOT).returncode == 1
