@@ -1,4 +1,16 @@
-"""cfnfix: find known failure classes in CloudFormation templates and repair them in place."""
+"""cfnfix: find known failure classes in CloudFormation templates and repair them in place.
+
+    import cfnfix
+
+    result = cfnfix.check_file("app.yaml")            # .findings, .errors (its config file applies)
+    result = cfnfix.check_text(text, format="yaml")
+    fixed = cfnfix.fix_text(text, unsafe_fixes=True)  # .text, .applied, .remaining, .patch, .diff, .errors
+    fixed = cfnfix.fix_file("app.yaml", write=True)   # the same, written atomically
+
+Paths may be `str` or `pathlib.Path`. Findings, fixes and results are frozen, hashable values;
+`Settings(select=("CFX1",), unsafe_fixes=True, rules={"CFX201": {...}})` replaces the
+configuration files. Errors are values (`.errors`), never exceptions, for unreadable input.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +32,11 @@ _LAZY = {
     "CheckResult": "engine", "FixResult": "engine", "Finding": "rule", "Fix": "rule",
     "Settings": "settings", "CfnfixError": "errors",
 }
+
+
+def __dir__() -> list[str]:
+    # help(cfnfix) and tab completion see the lazily imported API too
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def __getattr__(name: str) -> Any:

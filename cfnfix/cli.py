@@ -9,6 +9,7 @@ import sys
 from typing import Any, Sequence
 
 VERSION = "0.1.0"
+SEVERITIES = ("critical", "high", "medium", "low")  # as cfnfix.rule.SEVERITIES, without importing the rules
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,17 +20,32 @@ def _parser() -> argparse.ArgumentParser:
 
     def selection(p: argparse.ArgumentParser) -> None:
         p.add_argument("paths", nargs="+", metavar="PATH", help="template files or folders")
-        p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
+        p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run (or ALL)")
         p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+        p.add_argument("--extend-select", metavar="CODES", help="codes or prefixes to run on top of the selection")
+        p.add_argument("--extend-ignore", metavar="CODES", help="codes or prefixes to skip on top of `ignore`")
         p.add_argument("--config", metavar="FILE", help="use this configuration file only")
         p.add_argument("--jobs", "-j", type=int, default=0, help="processes (default: one per core)")
         p.add_argument("--only-templates", action="store_true",
                        help="skip named files that are not templates, as in folders (for pre-commit)")
+        p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain (errors still 2)")
+        p.add_argument("--fail-on", choices=SEVERITIES, default="low", metavar="SEVERITY",
+                       help="exit 1 only for findings of this severity or higher: critical, high, medium, low "
+                            "(default)")
+        p.add_argument("--show-fixes", action="store_true",
+                       help="show each fix: its title, safety and why, and its impact when known")
+        loudness = p.add_mutually_exclusive_group()
+        loudness.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+        loudness.add_argument("--verbose", "-v", action="store_true",
+                              help="also say, on stderr, which settings and rules each file ran with")
+        p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the text output (auto: on a terminal, unless NO_COLOR is set)")
 
     check = sub.add_parser("check", help="report findings")
     selection(check)
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout (- is stdout)")
+    check.add_argument("--statistics", action="store_true", help="count the findings by rule instead of listing them")
     check.add_argument("--report-unused-suppressions", action="store_true")
 
     apply = sub.add_parser("apply", help="fix templates in place")
@@ -37,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     apply.add_argument("--diff", action="store_true", help="print unified diffs, write nothing")
     apply.add_argument("--patch", action="store_true", help="print the RFC 6902 patches, write nothing")
     apply.add_argument("--unsafe-fixes", action="store_true", default=None, help="apply unsafe fixes too")
+    apply.add_argument("--format", choices=("text", "json"), default="text",
+                       help="the summary as text or as JSON (files changed, fixes applied, remaining)")
 
     outputs = sub.add_parser("outputs", help="write a deployed stack's Outputs as flat JSON")
     outputs.add_argument("stack", nargs="?", metavar="STACK")
@@ -49,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
 
     tests = sub.add_parser("tests", help="compare a template with its tests")
     tests.add_argument("template", metavar="TEMPLATE")
-    tests.add_argument("--tests", required=True, metavar="DIR", help="folder (or file) of tests")
+    tests.add_argument("--tests", metavar="DIR", help="folder (or file) of tests (default: the tests folder found "
+                       "beside the template or above it, up to the repository's root)")
     tests.add_argument("--write", metavar="FILE", help="generate a pytest module that checks every resource")
 
     config = sub.add_parser("config", help="print the settings that apply to a path")
@@ -150,10 +169,14 @@ def _outputs(args: argparse.Namespace) -> int:
             values = from_describe_stacks(args.source, args.stack)
         else:
             values = from_aws(args.stack, args.region, args.profile, args.endpoint_url, args.timeout)
+        text = json.dumps(values, indent=2) + "\n"
+        if args.output == "-":
+            sys.stdout.write(text)
+            return 0
         folder = os.path.dirname(args.output)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        write_atomic(args.output, (json.dumps(values, indent=2) + "\n").encode("utf-8"))
+        write_atomic(args.output, text.encode("utf-8"))
     except CfnfixError as exc:
         _error(str(exc.problem))
         return 2
@@ -174,6 +197,15 @@ def _tests(args: argparse.Namespace) -> int:
     except CfnfixError as exc:
         _error(str(exc.problem.at(args.template)))
         return 2
+    if args.tests is None:
+        from .testscan import TEST_FOLDERS, find_tests
+
+        found = find_tests(os.path.dirname(os.path.abspath(args.template)), reading_outputs=False)
+        if found is None:
+            _error(f"{args.template}: no tests folder ({', '.join(TEST_FOLDERS)}) beside it or above it; "
+                   "give --tests DIR")
+            return 2
+        args.tests = os.path.relpath(found)
     if not os.path.exists(args.tests):
         _error(f"{args.tests}: no such file or folder")
         return 2
@@ -194,15 +226,38 @@ def _tests(args: argparse.Namespace) -> int:
     return 1
 
 
+def _codes(flag: str, value: str | None) -> tuple[str, ...]:
+    """The codes of a flag, upper-cased; ValueError naming the flag for an unknown one."""
+    from .settings import code_problem
+
+    codes = _split(value)
+    for code in codes:
+        problem = code_problem(code)
+        if problem:
+            raise ValueError(f"{flag}: {problem}")
+    return tuple(code.upper() for code in codes)
+
+
+def _color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
 def _run(args: argparse.Namespace) -> int:
     from . import runner
+    from .engine import CheckResult
     from .errors import CfnfixError
 
     overrides: dict[str, Any] = {}
-    if args.select:
-        overrides["select"] = _split(args.select)
-    if args.ignore:
-        overrides["ignore"] = _split(args.ignore)
+    try:
+        for flag in ("select", "ignore", "extend_select", "extend_ignore"):
+            value = getattr(args, flag)
+            if value:
+                overrides[flag] = _codes("--" + flag.replace("_", "-"), value)
+    except ValueError as exc:
+        _error(str(exc))
+        return 2
     if getattr(args, "unsafe_fixes", None):
         overrides["unsafe_fixes"] = True
     if getattr(args, "report_unused_suppressions", False):
@@ -221,59 +276,92 @@ def _run(args: argparse.Namespace) -> int:
     errors = [r for r in results if r.error]
     for r in errors:
         _error(str(r.error))
+    if args.verbose:
+        _explain(results, overrides, args.config)
+    # a path that does not exist, or a broken configuration file, is an error in every report
+    unread = [runner.FileResult(p.path or "", CheckResult(p.path, None, error=p)) for p in problems]
     status = 2 if problems or errors else 0
+    if mode in ("diff", "patch"):
+        # what would change, not what remains: 1 when the diff or the patch is not empty
+        failing = any(r.fix is not None and r.fix.error is None and (r.fix.changed if mode == "diff" else r.fix.patch)
+                      for r in results)
+    else:
+        failing = any(_fails(f.severity, args.fail_on) for r in results for f in r.findings)
     if mode in ("check", "sarif"):
-        out = _check_report(args.format, results)
-        if args.output:
+        out = _check_report(args, unread + results)
+        if args.output and args.output != "-":
             from .fileio import write_atomic
 
-            write_atomic(args.output, out.encode("utf-8"))
+            try:
+                write_atomic(args.output, out.encode("utf-8"))
+            except CfnfixError as exc:
+                _error(str(exc.problem))
+                return 2
         else:
             sys.stdout.write(out)
-        if any(r.findings for r in results):
-            status = max(status, 1)
-        return status
-    return max(status, _apply_report(mode, results))
+    else:
+        _apply_report(mode, args, unread + results)
+    if failing and not args.exit_zero:
+        status = max(status, 1)
+    return status
 
 
-def _check_report(fmt: str, results: list) -> str:
+def _fails(severity: str, threshold: str) -> bool:
+    return SEVERITIES.index(severity) <= SEVERITIES.index(threshold)
+
+
+def _explain(results: list, overrides: dict[str, Any], config: str | None) -> None:
+    """--verbose: which configuration file and which rules each file ran with, on stderr."""
+    from pathlib import Path
+
+    from .config import find_config, settings_for
+    from .errors import CfnfixError
+
+    for r in results:
+        try:
+            settings = settings_for(r.path, overrides, config)
+        except CfnfixError:
+            continue
+        source = config or find_config(Path(os.path.dirname(r.path) or ".").resolve())
+        rules = ", ".join(rule.code for rule in settings.rule_instances()) or "none"
+        print(f"cfnfix: {r.path}: settings from {source or 'defaults'}; rules {rules}", file=sys.stderr)
+
+
+def _check_report(args: argparse.Namespace, results: list) -> str:
     from . import report
 
     checks = [r.check for r in results]
+    fmt = args.format
+    if args.statistics:
+        return report.statistics(checks, fmt)
     if fmt == "json":
         return report.to_json(checks)
     if fmt == "github":
         return report.github(checks)
     if fmt == "sarif":
         return report.sarif(checks, {r.path: r.fix_texts for r in results})
-    return report.text(checks)
+    return report.text(checks, color=_color(args.color), quiet=args.quiet, show_fixes=args.show_fixes)
 
 
-def _apply_report(mode: str, results: list) -> int:
-    status = 0
+def _apply_report(mode: str, args: argparse.Namespace, results: list) -> None:
+    from . import report
+
     fixes = [r.fix for r in results if r.fix is not None and r.fix.error is None]
     if mode == "patch":
         files = [{"path": f.path, "patch": list(f.patch)} for f in fixes if f.patch]
         sys.stdout.write(json.dumps({"files": files}, indent=2) + "\n")
-        return 1 if files else 0
+        return
     if mode == "diff":
         for f in fixes:
             if f.changed:
                 sys.stdout.write(f.diff)
-        return 1 if any(f.changed for f in fixes) else 0
-    applied = sum(len(f.applied) for f in fixes)
-    changed = sum(1 for f in fixes if f.changed)
-    remaining = [(f.path, x) for f in fixes for x in f.remaining]
-    for path, x in remaining:
-        mark = " [~]" if x.fix and x.fix.safety == "unsafe" else ""
-        print(f"{path}:{x.line or 1}:{x.column or 1}: {x.code}{mark} {x.message}")
-    line = f"Fixed {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)}"
-    if remaining:
-        unsafe = sum(1 for _, x in remaining if x.fix and x.fix.safety == "unsafe")
-        line += f"; {len(remaining)} remain" + (f" ({unsafe} fixable with --unsafe-fixes)" if unsafe else "")
-        status = 1
-    print(line + ".")
-    return status
+        return
+    checks = [r.check for r in results]
+    if args.format == "json":
+        sys.stdout.write(report.apply_json(checks, fixes))
+        return
+    sys.stdout.write(report.apply_text(checks, fixes, color=_color(args.color), quiet=args.quiet,
+                                       show_fixes=args.show_fixes))
 
 
 if __name__ == "__main__":  # pragma: no cover

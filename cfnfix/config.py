@@ -19,7 +19,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-TOP_KEYS = {"select", "ignore", "unsafe-fixes", "exclude", "report-unused-suppressions", "rules"}
+TOP_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "unsafe-fixes", "exclude",
+            "report-unused-suppressions", "rules"}
+EXTENDING = ("extend_select", "extend_ignore")  # a flag adds to what the file says instead of replacing it
 
 
 def _fail(message: str, path: Path) -> CfnfixError:
@@ -63,13 +65,21 @@ def settings_from(table: dict[str, Any], path: Path) -> Settings:
             error = exc.errors()[0]
             where = ".".join(str(p) for p in error["loc"])
             raise _fail(f"rules.{code}.{where}: {error['msg']}", path) from None
+        if isinstance(options.get("tests"), str) and not os.path.isabs(options["tests"]):
+            # a tests folder named in a configuration file is relative to that file, as ruff's paths are
+            options = {**options, "tests": str(path.parent.resolve() / options["tests"])}
         rules[rule.code] = options
     try:
         return Settings.model_validate({**{k: v for k, v in table.items() if k != "rules"}, "rules": rules})
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"])
-        raise _fail(f"{where}: {error['msg']}", path) from None
+        raise _fail(validation_message(exc), path) from None
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The first error as `key: what is wrong`, in the file's own key names."""
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error["loc"]).replace("_", "-")
+    return f"{where}: {error['msg'].removeprefix('Value error, ')}"
 
 
 @lru_cache(maxsize=4096)
@@ -103,4 +113,37 @@ def _settings_for_folder(folder: str, overrides: tuple[tuple[str, Any], ...], co
         base = load_settings(Path(config_file).resolve())
     else:
         base = load_settings(find_config(Path(folder).resolve()))
-    return base.model_copy(update=dict(overrides)) if overrides else base
+    base = _with_found_tests(base, folder)
+    if not overrides:
+        return base
+    update = dict(overrides)
+    for key in EXTENDING:
+        if key in update:
+            update[key] = getattr(base, key) + tuple(update[key])
+    return base.model_copy(update=update)
+
+
+def forget() -> None:
+    """Drop what was read of configuration files, for a long-lived process whose files changed."""
+    find_config.cache_clear()
+    load_settings.cache_clear()
+    _settings_for_folder.cache_clear()
+
+
+def _with_found_tests(settings: Settings, folder: str) -> Settings:
+    """A rule with a `tests` option that is not set reads the tests folder found near the template
+    (as `cfnfix tests` finds it): evidence that integration tests exist, which CFX401 needs."""
+    from .rules import all_rules
+    from .testscan import find_tests
+
+    wanting = [rule for rule in all_rules() if "tests" in rule.Options.model_fields and settings.enabled(rule.code)
+               and not (settings.rules.get(rule.code) or settings.rules.get(rule.name) or {}).get("tests")]
+    if not wanting:
+        return settings
+    found = find_tests(folder)
+    if found is None:
+        return settings
+    rules = dict(settings.rules)
+    for rule in wanting:
+        rules[rule.code] = {**(rules.pop(rule.name, None) or rules.get(rule.code) or {}), "tests": str(found)}
+    return settings.model_copy(update={"rules": rules})

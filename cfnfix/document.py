@@ -65,18 +65,32 @@ def decode(raw: bytes) -> tuple[str, bool]:
 
 
 def guess_format(text: str, name: str | None = None) -> Format:
-    if name and name.lower().endswith(".json"):
-        return "json"
-    if name and name.lower().endswith((".yaml", ".yml")):
-        return "yaml"
+    """JSON when the text starts as JSON does, else YAML; the name plays no part (CloudFormation
+    reads either format whatever the file is called, and so does cfn-lint)."""
     return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
 
 
-def parse_text(text: str, format: Format | None = None, *, bom: bool = False) -> Document:
-    """Parse decoded text; raises ParseError (a value with line and column) if it is unreadable."""
+def parse_text(text: str, format: Format | None = None, *, bom: bool = False, name: str | None = None) -> Document:
+    """Parse decoded text; raises ParseError (a value with line and column) if it is unreadable.
+
+    Without ``format`` the content decides: text that starts as JSON is read as JSON, and when it
+    is not valid JSON, a file not named `.json` is read as YAML (flow style: `{Resources: ...}`)."""
     if not text.strip():
         raise parse_error("empty file")
-    fmt = format or guess_format(text)
+    if format is None and guess_format(text) == "json":
+        try:
+            return _parse(text, "json", bom)
+        except ParseError as exc:
+            cause = _json_mistake(text)
+            if cause is not None:
+                raise cause from None
+            if name is None or name.lower().endswith(".json"):
+                raise
+        return _parse(text, "yaml", bom)
+    return _parse(text, format or "yaml", bom)
+
+
+def _parse(text: str, fmt: Format, bom: bool) -> Document:
     try:
         if fmt == "json":
             return Document(text, "json", json_reader.load(text), bom)
@@ -84,6 +98,35 @@ def parse_text(text: str, format: Format | None = None, *, bom: bool = False) ->
     except ParseError as exc:
         raise _with_fence_hint(exc, text) from None
     return Document(text, "yaml", data, bom, loaded)
+
+
+def _json_mistake(text: str) -> ParseError | None:
+    """A comment or a trailing comma, the two JSON mistakes CloudFormation rejects, named where
+    the first one is (outside strings); None when neither is there."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif c == "/" and text[i + 1:i + 2] in ("/", "*"):
+            kind = "//" if text[i + 1] == "/" else "/* */"
+            return _at(text, i, f"a {kind} comment: JSON has no comments, and CloudFormation rejects the template")
+        elif c == ",":
+            j = i + 1
+            while j < n and text[j] in " \t\r\n":
+                j += 1
+            if j < n and text[j] in "}]":
+                return _at(text, i, f"a trailing comma before '{text[j]}': JSON does not allow one, and "
+                                    "CloudFormation rejects the template")
+        i += 1
+    return None
+
+
+def _at(text: str, index: int, message: str) -> ParseError:
+    line = text.count("\n", 0, index) + 1
+    return parse_error(message, line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
 def _with_fence_hint(exc: ParseError, text: str) -> ParseError:
@@ -98,14 +141,7 @@ def _with_fence_hint(exc: ParseError, text: str) -> ParseError:
 
 
 def parse_bytes(raw: bytes, name: str | None = None, format: Format | None = None) -> Document:
+    """Bytes as read from a file: decoded, then parsed by content (``name`` only says whether a
+    file that starts as JSON but is not may be YAML: not for `.json` files)."""
     text, bom = decode(raw)
-    if format is None and name is not None and not name.lower().endswith((".json", ".yaml", ".yml")):
-        # `.template` and friends: JSON when it reads as JSON, else YAML (which JSON is a subset of)
-        if guess_format(text) == "json":
-            try:
-                return parse_text(text, "json", bom=bom)
-            except ParseError:  # not JSON after all: YAML reads JSON-like text too
-                pass
-        return parse_text(text, "yaml", bom=bom)
-    return parse_text(text, format or guess_format(text, name), bom=bom)
-
+    return parse_text(text, format, bom=bom, name=name)

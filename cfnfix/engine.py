@@ -31,6 +31,11 @@ class CheckResult:
     def fixable(self) -> int:
         return sum(1 for f in self.findings if f.fix is not None and f.fix.safety != Safety.DISPLAY_ONLY)
 
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """What could not be read, configured or checked: empty, or the one problem of the file."""
+        return (self.error,) if self.error else ()
+
 
 @dataclass(frozen=True)
 class FixResult:
@@ -51,12 +56,34 @@ class FixResult:
         return self.text != self.original
 
     @property
+    def errors(self) -> tuple[Problem, ...]:
+        """What could not be read, configured, fixed or written: empty, or the one problem."""
+        return (self.error,) if self.error else ()
+
+    @property
     def diff(self) -> str:
+        """A unified diff that `git apply` and `patch -p1` take, final newline or not."""
         name = self.path or "template"
         # git's a/ and b/ prefixes suit relative paths (`patch -p1`); an absolute one stays as it is
         before, after = (name, name) if os.path.isabs(name) else (f"a/{name}", f"b/{name}")
-        return "".join(difflib.unified_diff(
-            self.original.splitlines(keepends=True), self.text.splitlines(keepends=True), before, after))
+        # a byte order mark is part of the file's first line as the tools read it
+        bom = "\ufeff" if self.new_bytes.startswith(b"\xef\xbb\xbf") else ""
+        out = []
+        for line in difflib.unified_diff(_diff_lines(bom + self.original), _diff_lines(bom + self.text),
+                                         before, after):
+            out.append(line)
+            if not line.endswith("\n"):
+                # the last line of a file without a final newline: the marker both tools expect
+                out.append("\n\\ No newline at end of file\n")
+        return "".join(out)
+
+
+def _diff_lines(text: str) -> list[str]:
+    """Lines as diff tools count them: split at line feeds only (str.splitlines also splits at
+    form feeds, U+2028 and others, which would make hunks that match nothing)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def is_template(data: Any) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from typing import Any, Sequence
 
 from . import __version__
-from .engine import CheckResult
+from .engine import CheckResult, FixResult
 from .rule import Finding
 
 _MARK = {"safe": " [*]", "unsafe": " [~]"}
@@ -28,27 +29,152 @@ def summary(results: Sequence[CheckResult]) -> dict[str, int]:
     }
 
 
-def text(results: Sequence[CheckResult]) -> str:
+_ANSI = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "blue": "34", "cyan": "36", "green": "32"}
+_SEVERITY_COLOR = {"critical": "red", "high": "red", "medium": "yellow", "low": "blue"}
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"\033[{_ANSI[style]}m{text}\033[0m" if color and text else text
+
+
+def finding_line(path: str | None, f: Finding, color: bool = False) -> str:
+    where = _paint(f"{path or '-'}:{f.line or 1}:{f.column or 1}:", "bold", color)
+    mark = _paint(_fix_mark(f), "cyan", color)
+    return f"{where} {_paint(f.code, _SEVERITY_COLOR[f.severity], color)}{mark} {f.message}"
+
+
+def fix_lines(fix: Any, color: bool = False, indent: str = "    ") -> list[str]:
+    """What --show-fixes prints of a fix: its title and safety, why it has that safety, its impact."""
+    lines = [f"{indent}{_paint('fix', 'green', color)} ({fix.safety}): {fix.title}"]
+    reason = getattr(fix, "reason", None)  # a rule kit field; shown when the fix has one
+    if reason:
+        lines.append(f"{indent}why {fix.safety}: {reason}")
+    impact = _impact(getattr(fix, "impact", None))
+    if impact:
+        lines.append(f"{indent}impact: {impact}")
+    return lines
+
+
+def _impact(impact: Any) -> str:
+    if impact is None:
+        return ""
+    if hasattr(impact, "to_json"):
+        impact = impact.to_json()
+    elif dataclasses.is_dataclass(impact) and not isinstance(impact, type):
+        impact = dataclasses.asdict(impact)
+    if not isinstance(impact, dict):
+        return str(impact)
+    parts = []
+    for key, value in impact.items():
+        if value:
+            shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple, set, frozenset)) else str(value)
+            parts.append(f"{key.replace('_', ' ')} {shown}")
+    return "; ".join(parts) or "nothing deployed changes"
+
+
+def _markers(safe: int, unsafe: int) -> list[str]:
+    details = []
+    if safe:
+        details.append(f"{safe} fixable with `cfnfix apply`, marked [*]")
+    if unsafe:
+        details.append(f"{unsafe} more with `cfnfix apply --unsafe-fixes`, marked [~]")
+    return details
+
+
+def text(results: Sequence[CheckResult], color: bool = False, quiet: bool = False, show_fixes: bool = False) -> str:
     lines = []
     for result in results:
         for f in result.findings:
-            lines.append(f"{result.path or '-'}:{f.line or 1}:{f.column or 1}: {f.code}{_fix_mark(f)} {f.message}")
+            lines.append(finding_line(result.path, f, color))
+            if show_fixes and f.fix is not None:
+                lines += fix_lines(f.fix, color)
     s = summary(results)
-    if s["findings"]:
+    if quiet:
+        pass
+    elif s["findings"]:
         unsafe = sum(1 for r in results for f in r.findings if f.fix and f.fix.safety == "unsafe")
         tail = f"Found {s['findings']} finding{'s' * (s['findings'] != 1)}"
-        safe = s["fixable"] - unsafe
-        details = []
-        if safe:
-            details.append(f"{safe} fixable with `cfnfix apply`")
-        if unsafe:
-            details.append(f"{unsafe} more with `cfnfix apply --unsafe-fixes`")
+        details = _markers(s["fixable"] - unsafe, unsafe)
         if s["suppressed"]:
             details.append(f"{s['suppressed']} suppressed")
         lines.append(tail + (f" ({'; '.join(details)})" if details else "") + ".")
     elif s["files"] and not s["errors"]:
         lines.append("All checks passed." + (f" ({s['suppressed']} suppressed)" if s["suppressed"] else ""))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def statistics(results: Sequence[CheckResult], fmt: str = "text") -> str:
+    """Counts by rule, most frequent first, as `ruff --statistics` prints them."""
+    counts: dict[str, list[Finding]] = {}
+    for result in results:
+        for f in result.findings:
+            counts.setdefault(f.code, []).append(f)
+    ranked = sorted(counts.items(), key=lambda item: (-len(item[1]), item[0]))
+    rows = [{"code": code, "name": found[0].name, "count": len(found),
+             "fixable": sum(1 for f in found if f.fix is not None and f.fix.safety != "display-only")}
+            for code, found in ranked]
+    if fmt == "json":
+        return json.dumps(rows, indent=2) + "\n"
+    width = max((len(str(r["count"])) for r in rows), default=1)
+    lines = []
+    for (code, found), row in zip(ranked, rows):
+        safeties = {f.fix.safety for f in found if f.fix is not None}
+        mark = "[*]" if "safe" in safeties else "[~]" if "unsafe" in safeties else "   "
+        lines.append(f"{row['count']:>{width}}  {code}  {mark} {row['name']}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def apply_text(results: Sequence[CheckResult], fixes: Sequence[FixResult], color: bool = False,
+               quiet: bool = False, show_fixes: bool = False) -> str:
+    """What remains, each changed file with its count, and the summary line."""
+    lines = [finding_line(r.path, f, color) for r in results for f in r.findings]
+    for fixed in fixes:
+        if fixed.changed:
+            n = len(fixed.applied)
+            if not quiet:
+                lines.append(f"{fixed.path}: fixed {n} finding{'s' * (n != 1)}")
+            if show_fixes:
+                for f in fixed.applied:
+                    assert f.fix is not None
+                    lines.append(f"    {f.code} {f.pointer or '/'}")
+                    lines += fix_lines(f.fix, color, indent="      ")
+    if quiet:
+        return "\n".join(lines) + ("\n" if lines else "")
+    applied = sum(len(f.applied) for f in fixes)
+    changed = sum(1 for f in fixes if f.changed)
+    remaining = [f for r in results for f in r.findings]
+    line = f"Fixed {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)}"
+    if remaining:
+        unsafe = sum(1 for x in remaining if x.fix and x.fix.safety == "unsafe")
+        line += f"; {len(remaining)} remain" + (
+            f" ({unsafe} fixable with --unsafe-fixes, marked [~])" if unsafe else "")
+    lines.append(line + ".")
+    return "\n".join(lines) + "\n"
+
+
+def apply_json(results: Sequence[CheckResult], fixes: Sequence[FixResult]) -> str:
+    """`apply --format json`: per file whether it changed, the fixes applied and what remains."""
+    by_path = {f.path: f for f in fixes}
+    files = []
+    for r in results:
+        if r.skipped:
+            continue
+        fixed = by_path.get(r.path)
+        error = None
+        if r.error:
+            error = {"message": r.error.message, "line": r.error.line, "column": r.error.column}
+        applied = fixed.applied if fixed is not None else ()
+        files.append({"path": r.path, "format": r.format, "error": error,
+                      "changed": bool(fixed is not None and fixed.changed),
+                      "applied": [{"code": f.code, "name": f.name, "pointer": f.pointer, "resource": f.resource,
+                                   "message": f.message, "fix": f.fix.to_json() if f.fix else None}
+                                  for f in applied],
+                      "remaining": [f.to_json() for f in r.findings]})
+    summary = {"files": len(files), "changed": sum(1 for f in files if f["changed"]),
+               "applied": sum(len(f["applied"]) for f in files),
+               "remaining": sum(len(f["remaining"]) for f in files),
+               "errors": sum(1 for f in files if f["error"])}
+    return json.dumps({"version": __version__, "files": files, "summary": summary}, indent=2) + "\n"
 
 
 def to_json(results: Sequence[CheckResult]) -> str:

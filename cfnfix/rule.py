@@ -33,7 +33,7 @@ class Fix:
     title: str
     safety: Safety
     reason: str
-    patch: tuple[dict[str, Any], ...]
+    patch: tuple[dict[str, Any], ...] = field(hash=False)  # dicts: compared, left out of the hash
     impact: "Impact | None" = field(default=None, compare=False)
     # pointers the fix was built from besides those its patch pins (``Parameters``, when it copies
     # every parameter): a fix of the same pass that changes them makes this one wait a pass
@@ -187,6 +187,10 @@ class Rule:
         """The fix of one finding. ``plan`` gives free names and the shared pieces (parameters,
         conditions, mappings) of this pass: see ``kit.Plan``."""
         return None
+
+    def runs(self, explicitly_selected: bool) -> bool:
+        """Whether the rule runs at all; an opt-in rule says no unless selected by name or configured."""
+        return True
 
     # -- helpers ---------------------------------------------------------------------------
 

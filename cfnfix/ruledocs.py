@@ -50,7 +50,12 @@ def pages() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    folder = Path(argv[0] if argv else "docs/rules")
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m cfnfix.ruledocs",
+                                     description="Write the rule documentation pages (Markdown) into a folder.")
+    parser.add_argument("folder", nargs="?", default="docs/rules", help="where to write them (default: docs/rules)")
+    folder = Path(parser.parse_args(argv).folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in pages().items():
         (folder / name).write_text(text, encoding="utf-8")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+import difflib
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -10,12 +11,43 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .rule import Rule
 from .rules import all_rules
 
+ALL = "ALL"
+UNUSED_SUPPRESSION = "CFX000"  # the code of `--report-unused-suppressions` findings
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> tuple[str, ...]:
+    return (UNUSED_SUPPRESSION, *(rule.code for rule in all_rules()))
+
+
+def code_problem(code: str) -> str | None:
+    """Why ``code`` selects nothing (with the closest known code or prefix), or None if it is known.
+
+    A selector is `ALL`, a rule code, or a prefix of one (`CFX`, `CFX2`); case does not matter."""
+    wanted = code.strip().upper()
+    codes = known_codes()
+    if wanted == ALL or any(c.startswith(wanted) for c in codes):
+        return None
+    prefixes = sorted({c[:n] for c in codes for n in range(3, len(c) + 1)}, key=lambda p: (-len(p), p))
+    close = difflib.get_close_matches(wanted, prefixes, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}?" if close else "`cfnfix rules` lists the codes"
+    return f"unknown rule code or prefix {code.strip()!r} ({hint})"
+
+
+def _specificity(selector: str, code: str) -> int | None:
+    """How closely ``selector`` names ``code`` (longer prefix, higher), or None if it does not."""
+    if selector == ALL:
+        return 0
+    return len(selector) if code.startswith(selector) else None
+
 
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = Field((), alias="extend-select")
+    extend_ignore: tuple[str, ...] = Field((), alias="extend-ignore")
     unsafe_fixes: bool = Field(False, alias="unsafe-fixes")
     exclude: tuple[str, ...] = ()
     report_unused_suppressions: bool = Field(False, alias="report-unused-suppressions")
@@ -23,20 +55,41 @@ class Settings(BaseModel):
     # Rule classes to run besides the installed ones: a rule under test (``cfnfix.testing``)
     extra_rules: tuple[Any, ...] = Field((), exclude=True)
 
-    @field_validator("select", "ignore")
+    @field_validator("select", "ignore", "extend_select", "extend_ignore")
     @classmethod
-    def _upper(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+    def _known(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        for code in codes:
+            problem = code_problem(code)
+            if problem:
+                raise ValueError(problem)
         return tuple(code.strip().upper() for code in codes if code.strip())
 
+    def _best(self, selectors: tuple[str, ...], code: str) -> int | None:
+        found = [s for s in (_specificity(selector, code) for selector in selectors) if s is not None]
+        return max(found) if found else None
+
     def enabled(self, code: str) -> bool:
-        if self.select and not any(code.startswith(prefix) for prefix in self.select):
-            return False
-        return not any(code.startswith(prefix) for prefix in self.ignore)
+        """As ruff decides: the most specific matching selector wins, and `ignore` a tie."""
+        chosen = self._best((self.select or (ALL,)) + self.extend_select, code)
+        dropped = self._best(self.ignore + self.extend_ignore, code)
+        return chosen is not None and (dropped is None or chosen > dropped)
+
+    def explicitly_selected(self, code: str) -> bool:
+        """Named in `select` or `extend-select` by its code or its family (`CFX4`), not by `ALL`
+        or `CFX`: what opt-in rules need."""
+        return self.enabled(code) and any(len(s) >= 4 and code.startswith(s)
+                                          for s in self.select + self.extend_select if s != ALL)
 
     @cached_property
     def _rule_instances(self) -> tuple[Rule, ...]:
-        return tuple(rule(self.rules.get(rule.code) or self.rules.get(rule.name))
-                     for rule in (*all_rules(), *self.extra_rules) if self.enabled(rule.code))
+        made = []
+        for rule in (*all_rules(), *self.extra_rules):
+            if not self.enabled(rule.code):
+                continue
+            instance = rule(self.rules.get(rule.code) or self.rules.get(rule.name))
+            if instance.runs(self.explicitly_selected(rule.code)):
+                made.append(instance)
+        return tuple(made)
 
     def rule_instances(self) -> list[Rule]:
         """The enabled rules with their options, made once per settings object."""

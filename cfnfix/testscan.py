@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 TEST_SUFFIXES = (".py", ".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx")
@@ -54,3 +55,34 @@ def scan(folder: str | Path) -> TestUse:
         use.types.update(m.group("t") for m in _TYPE.finditer(text))
     use.text = "\n".join(chunks)
     return use
+
+
+# Folders that hold tests, by the names projects give them (a `tests/integration` is inside `tests`).
+TEST_FOLDERS = ("tests", "test", "__tests__", "integ", "integ-tests", "integration", "integration-tests", "e2e")
+# What marks the root of a repository: the search for tests stops there (a configuration file
+# does not: infra/pyproject.toml may hold cfnfix's settings while the tests lie at the root).
+PROJECT_ROOT = (".git", ".hg")
+# Ways a test reads a deployed stack's outputs besides `outputs["Key"]`.
+_READS_STACK = re.compile(r"flat-outputs|describe_stacks|describeStacks|DescribeStacksCommand|cfn-outputs")
+
+
+def find_tests(start: str | Path, reading_outputs: bool = True) -> Path | None:
+    """The tests folder of the project a template lies in: a folder of TEST_FOLDERS in the
+    template's folder or an ancestor up to the repository's root (the nearest folder with one of
+    PROJECT_ROOT), or, outside any repository, in the template's folder or its parent. With
+    ``reading_outputs``, only one whose tests read stack outputs counts (what CFX401 needs)."""
+    folder = Path(start).resolve()
+    chain = [folder, *folder.parents]
+    root = next((i for i, f in enumerate(chain) if any((f / marker).exists() for marker in PROJECT_ROOT)), None)
+    for candidate_folder in chain[:root + 1] if root is not None else chain[:2]:
+        for name in TEST_FOLDERS:
+            candidate = candidate_folder / name
+            if candidate.is_dir() and (not reading_outputs or reads_outputs(candidate)):
+                return candidate
+    return None
+
+
+@lru_cache(maxsize=256)
+def reads_outputs(folder: Path) -> bool:
+    use = scan(folder)
+    return bool(use.output_keys) or _READS_STACK.search(use.text) is not None

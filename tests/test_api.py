@@ -74,3 +74,50 @@ def test_standby_stack_set_acknowledges_what_the_template_needs(resources, expec
     (stack_set,) = [op["value"] for op in finding.fix.patch
                     if op["op"] == "add" and op["value"].get("Type") == "AWS::CloudFormation::StackSet"]
     assert stack_set["Properties"].get("Capabilities") == expected
+
+
+def test_api_matches_the_readme(tmp_path, monkeypatch):
+    """Issue 9: `.errors`, a pathlib.Path, the configuration file, help(cfnfix), hashable findings."""
+    import pathlib
+    import pydoc
+
+    stack = tmp_path / "stack"
+    stack.mkdir()
+    path = stack / "t.yaml"
+    path.write_text(HARDCODED_ROLE)
+    result = cfnfix.check_file(path)  # a Path, and no settings: the configuration file decides
+    assert result.errors == () and result.path == str(path)
+    assert [f.code for f in result.findings] == ["CFX101"]
+    (tmp_path / "pyproject.toml").write_text('[tool.cfnfix]\nignore = ["CFX1"]\n')
+    monkeypatch.chdir(tmp_path)  # the nearest file to the template counts, not the working folder's
+    from cfnfix.config import forget
+
+    forget()  # configuration files are read once per process
+    assert cfnfix.check_file(pathlib.Path("stack/t.yaml")).findings == ()
+    assert cfnfix.fix_file(path).changed is False
+    # settings given by the caller replace the configuration files
+    assert len(cfnfix.check_file(path, cfnfix.Settings()).findings) == 1
+    (tmp_path / "pyproject.toml").write_text('[tool.cfnfix]\nselect = ["CXF1"]\n')
+    forget()
+    (problem,) = cfnfix.check_file(path).errors
+    assert problem.path == str(tmp_path / "pyproject.toml") and "did you mean CFX1?" in problem.message
+    missing = cfnfix.fix_file(tmp_path / "nothing.yaml", settings=cfnfix.Settings())
+    assert missing.errors == (missing.error,) and missing.error.message.startswith("cannot read")
+
+    findings = cfnfix.check_file(path, cfnfix.Settings()).findings
+    assert len({*findings, *findings}) == 1 and hash(findings[0]) == hash(findings[0])
+
+    text = pydoc.render_doc(cfnfix, renderer=pydoc.plaintext)
+    for name in ("check_file(path", "check_text(text", "fix_file(path", "fix_text(text", "class Settings",
+                 "class Finding"):
+        assert name in text, name
+
+
+def test_ruledocs_help_writes_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "cfnfix.ruledocs", "--help"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("usage: python -m cfnfix.ruledocs")
+    assert list(tmp_path.iterdir()) == []

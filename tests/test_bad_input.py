@@ -48,8 +48,17 @@ CASES = {
                     "fenced.yaml:1:1: while scanning for the next token, found character that cannot start any "
                     "token (a Markdown code fence: remove the ``` lines around the template)"),
     "fenced.json": (b'```json\n{"Resources": {"A": {"Type": "AWS::SNS::Topic"}}}\n```\n',
-                    "fenced.json:1:1: Expecting value (a Markdown code fence: remove the ``` lines around the "
-                    "template)"),
+                    "fenced.json:1:1: while scanning for the next token, found character that cannot start any "
+                    "token (a Markdown code fence: remove the ``` lines around the template)"),
+    # JSON that CloudFormation rejects stays an error, whatever the name, and says why
+    "comment.json": (b'{\n  // the stack\n  "Resources": {"A": {"Type": "AWS::SNS::Topic"}}\n}\n',
+                     "comment.json:2:3: a // comment: JSON has no comments, and CloudFormation rejects the template"),
+    "block-comment.template": (b'{"Resources": {"A": {"Type": "AWS::SNS::Topic"}} /* topic */}\n',
+                               "block-comment.template:1:50: a /* */ comment: JSON has no comments, and "
+                               "CloudFormation rejects the template"),
+    "trailing-comma.yaml": (b'{\n  "Resources": {"A": {"Type": "AWS::SNS::Topic"}},\n}\n',
+                            "trailing-comma.yaml:2:50: a trailing comma before '}': JSON does not allow one, and "
+                            "CloudFormation rejects the template"),
     "tab.yaml": (b"Resources:\n  A:\n\tType: AWS::SNS::Topic\n",
                  "tab.yaml:3:1: while scanning for the next token, found character that cannot start any token "
                  "(a tab: YAML indents with spaces only)"),

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonpatch
+import pytest
 import yaml
 
 from cfnfix.document import parse_text
@@ -40,7 +41,7 @@ def test_check_exit_codes_and_text(tmp_path):
         "bad.yaml:8:16: CFX101 [*] ScalableTarget Target hard-codes the service-linked role "
         "AWSServiceRoleForApplicationAutoScaling_ECSService in RoleARN; early validation fails in any "
         "account where that role does not exist yet",
-        "Found 1 finding (1 fixable with `cfnfix apply`).",
+        "Found 1 finding (1 fixable with `cfnfix apply`, marked [*]).",
     ]
     ignored = cfnfix("check", "--ignore", "CFX1", "bad.yaml", cwd=tmp_path)
     assert ignored.returncode == 0
@@ -99,7 +100,7 @@ def test_apply_diff_patch_and_in_place(tmp_path):
     assert entry["path"] == "bad.yaml"
     assert path.read_text() == BAD  # --diff and --patch write nothing
     applied = cfnfix("apply", "bad.yaml", cwd=tmp_path)
-    assert (applied.returncode, applied.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert (applied.returncode, applied.stdout) == (0, "bad.yaml: fixed 1 finding\nFixed 1 finding in 1 file.\n")
     assert parse_text(path.read_text()).data == jsonpatch.apply_patch(parse_text(BAD).data, entry["patch"])
     again = cfnfix("apply", "--diff", "bad.yaml", cwd=tmp_path)
     assert (again.returncode, again.stdout) == (0, "")
@@ -111,10 +112,10 @@ def test_apply_leaves_unsafe_fixes_unless_asked(tmp_path):
     (tmp_path / ".cfnfix.toml").write_text('[rules.CFX101]\nstrategy = "dedicated-role"\n')
     result = cfnfix("apply", "bad.yaml", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.endswith("Fixed 0 findings in 0 files; 1 remain (1 fixable with --unsafe-fixes).\n")
+    assert result.stdout.endswith("Fixed 0 findings in 0 files; 1 remain (1 fixable with --unsafe-fixes, marked [~]).\n")
     assert path.read_text() == BAD
     result = cfnfix("apply", "--unsafe-fixes", "bad.yaml", cwd=tmp_path)
-    assert (result.returncode, result.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert (result.returncode, result.stdout) == (0, "bad.yaml: fixed 1 finding\nFixed 1 finding in 1 file.\n")
     assert "ServiceAutoScalingRole" in path.read_text()
 
 
@@ -152,3 +153,56 @@ def test_example_diff_in_readme_is_current(tmp_path):
         "b/template.yaml", "b/examples/payment-processing/template.yaml")
     readme = (ROOT / "README.md").read_text()
     assert "```diff\n" + diff + "```" in readme
+
+
+def _apply_with(tool: list[str], folder: Path, diff: bytes) -> subprocess.CompletedProcess:
+    return subprocess.run(tool, cwd=folder, input=diff, capture_output=True, timeout=60)
+
+
+def _diff_bytes(folder: Path, name: str) -> bytes:
+    # bytes: a text-mode pipe would turn the CRLF of a CRLF file into LF
+    return subprocess.run([sys.executable, "-m", "cfnfix.cli", "apply", "--diff", name], cwd=folder,
+                          capture_output=True, timeout=60).stdout
+
+
+@pytest.mark.parametrize("tool", [["git", "apply"], ["patch", "-p1", "--quiet"]], ids=["git-apply", "patch"])
+@pytest.mark.parametrize("ending", ["\n", "", "\r\n"], ids=["final-newline", "no-final-newline", "crlf"])
+def test_diff_applies_with_git_apply_and_patch(tmp_path, tool, ending):
+    """Issue 10 item 5: without a final newline the diff needs the `\\ No newline at end of file`
+    marker, or both tools reject it."""
+    text = BAD.replace("\n", "\r\n") if ending == "\r\n" else BAD if ending else BAD.rstrip("\n")
+    (tmp_path / "bad.yaml").write_bytes(text.encode())
+    diff = _diff_bytes(tmp_path, "bad.yaml")
+    assert (b"\\ No newline at end of file\n" in diff) == (ending == "")
+    applied = _apply_with(tool, tmp_path, diff)
+    assert applied.returncode == 0, applied.stderr + applied.stdout
+    expected = text.replace("      RoleARN: !Sub " + SLR + (ending or "\n"), "")
+    assert (tmp_path / "bad.yaml").read_bytes() == expected.encode()
+
+
+@pytest.mark.parametrize("tool", [["git", "apply"], ["patch", "-p1", "--quiet"]], ids=["git-apply", "patch"])
+def test_diff_lines_are_split_at_line_feeds_only(tmp_path, tool):
+    """U+2028 inside a JSON string is no line break to git or patch (str.splitlines splits there)."""
+    data = yaml.safe_load(BAD.replace("!Sub ", ""))
+    properties = data["Resources"]["Target"]["Properties"]
+    role = properties.pop("RoleARN")
+    properties.update({"Note": "a\u2028b", "RoleARN": role})  # the line right above the one removed
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    assert "\u2028" in text
+    (tmp_path / "bad.json").write_bytes(text.encode())
+    diff = _diff_bytes(tmp_path, "bad.json")
+    assert "\u2028".encode() in diff
+    applied = _apply_with(tool, tmp_path, diff)
+    assert applied.returncode == 0, applied.stderr + applied.stdout
+    assert json.loads((tmp_path / "bad.json").read_text()) == jsonpatch.apply_patch(
+        data, [{"op": "remove", "path": "/Resources/Target/Properties/RoleARN"}])
+
+
+def test_try_it_command_of_the_readme_exits_0_and_shows_the_diff():
+    """Issue 10: the README's first command exited 1, which stops a `set -e` script."""
+    readme = (ROOT / "README.md").read_text()
+    command = "cfnfix apply --diff --exit-zero examples/payment-processing/template.yaml"
+    assert f"&& {command}\n" in readme
+    result = cfnfix(*command.split()[1:], cwd=ROOT)
+    assert result.returncode == 0 and result.stdout.startswith("--- a/examples/payment-processing/template.yaml\n")
+    assert cfnfix(*command.replace(" --exit-zero", "").split()[1:], cwd=ROOT).returncode == 1

@@ -23,15 +23,49 @@ def codes(result: subprocess.CompletedProcess) -> list[str]:
     return [f["code"] for file in json.loads(result.stdout)["files"] for f in file["findings"]]
 
 
+INTEGRATION_TEST = 'import json\n\nOUTPUTS = json.load(open("cfn-outputs/flat-outputs.json"))\n'
+
+
 @pytest.fixture
 def project(tmp_path):
     (tmp_path / "stack").mkdir()
     (tmp_path / "stack" / "app.yaml").write_text(TEMPLATE)
+    # integration tests that read the stack's outputs: what CFX401 needs to run
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_stack.py").write_text(INTEGRATION_TEST)
     return tmp_path
 
 
 def test_defaults_run_every_rule(project):
     assert codes(cfnfix("check", "--format", "json", "stack", cwd=project)) == ["CFX101", "CFX401"]
+
+
+def test_cfx401_runs_only_with_evidence_of_integration_tests_or_when_selected(tmp_path):
+    """Issue 10 item 7: CFX401 fired on every template with a VPC, a subnet or a key."""
+    (tmp_path / "stack").mkdir()
+    (tmp_path / "stack" / "app.yaml").write_text(TEMPLATE)
+
+    def found(*flags):
+        return codes(cfnfix("check", "--format", "json", *flags, "stack", cwd=tmp_path))
+
+    assert found() == ["CFX101"]
+    assert found("--select", "ALL") == ["CFX101"]  # ALL is not a selection by name
+    assert found("--select", "CFX401") == ["CFX401"]
+    assert found("--extend-select", "CFX4") == ["CFX101", "CFX401"]
+    # unit tests that read no outputs are no evidence; integration tests beside the template are
+    (tmp_path / "stack" / "tests").mkdir()
+    (tmp_path / "stack" / "tests" / "test_unit.py").write_text('assert "Queue" in TEMPLATE["Resources"]\n')
+    assert found() == ["CFX101"]
+    (tmp_path / "stack" / "tests" / "test_live.py").write_text('def test_queue(outputs):\n    outputs["QueueUrl"]\n')
+    assert found() == ["CFX101", "CFX401"]
+    # or a tests path in the configuration file, relative to that file
+    (tmp_path / "stack" / "tests" / "test_live.py").unlink()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "test_e2e.ts").write_text('expect(outputs.QueueUrl).toBeDefined();\n')
+    (tmp_path / ".cfnfix.toml").write_text('[rules.CFX401]\ntests = "elsewhere"\n')
+    assert found() == ["CFX101", "CFX401"]
+    assert json.loads(cfnfix("config", "stack/app.yaml", cwd=tmp_path).stdout)["settings"]["rules"]["CFX401"] == {
+        "tests": str((tmp_path / "elsewhere").resolve())}
 
 
 def test_pyproject_table(project):
@@ -70,7 +104,7 @@ def test_rule_options_and_unsafe_fixes(project):
     (project / ".cfnfix.toml").write_text('select = ["CFX101"]\nunsafe-fixes = true\n'
                                           '[rules.hardcoded-service-linked-role]\nstrategy = "dedicated-role"\n')
     applied = cfnfix("apply", "stack", cwd=project)
-    assert (applied.returncode, applied.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert (applied.returncode, applied.stdout) == (0, "stack/app.yaml: fixed 1 finding\nFixed 1 finding in 1 file.\n")
     assert "ServiceAutoScalingRole" in (project / "stack" / "app.yaml").read_text()
 
 

@@ -45,7 +45,7 @@ def test_cfx101_changes_only_the_role_arn_line_and_adds_the_role(name):
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_all_rules_fix_the_example_cleanly_and_once(name):
     text = (EXAMPLE / name).read_text()
-    settings = cfnfix.Settings(unsafe_fixes=True)
+    settings = cfnfix.Settings(unsafe_fixes=True, rules={"CFX401": {"tests": str(EXAMPLE / "tests")}})
     result = cfnfix.fix_text(text, settings=settings)
     assert result.error is None and result.remaining == ()
     assert sorted({f.code for f in result.applied}) == ["CFX101", "CFX201", "CFX202", "CFX301", "CFX401"]
@@ -74,6 +74,16 @@ def test_tests_command_reports_the_wrong_table():
     assert prefix + ("tests expect a resource of type AWS::DynamoDB::Table, which the template does not have") in lines
     assert prefix + "tests read output TurnAroundPromptTableArn, which the template does not define" in lines
     assert prefix + "untested resource: VPC" in lines
+
+
+def test_tests_command_finds_the_tests_folder_as_cfx401_does(tmp_path):
+    found = cfnfix_cli("tests", "examples/payment-processing/template.yaml")
+    given = cfnfix_cli("tests", "examples/payment-processing/template.yaml", "--tests", "examples/payment-processing/tests")
+    assert (found.returncode, found.stdout) == (given.returncode, given.stdout)
+    assert "tests read output VPCId, which the template does not define" in found.stdout
+    (tmp_path / "t.yaml").write_text((EXAMPLE / "template.yaml").read_text())
+    alone = cfnfix_cli("tests", "t.yaml", cwd=tmp_path)
+    assert alone.returncode == 2 and alone.stderr.startswith("cfnfix: error: t.yaml: no tests folder (tests, test,")
 
 
 def test_generated_test_module_passes_and_catches_any_missing_resource(tmp_path):
@@ -112,5 +122,7 @@ def test_generated_test_module_passes_and_catches_any_missing_resource(tmp_path)
 def test_fixed_example_is_what_apply_makes_of_it(name):
     """`examples/payment-processing/fixed/` is current; to refresh it, copy the two templates
     there and run `cfnfix apply --unsafe-fixes examples/payment-processing/fixed/`."""
-    result = cfnfix.fix_text((EXAMPLE / name).read_text(), settings=cfnfix.Settings(unsafe_fixes=True))
+    # as the CLI reads it: CFX401 runs because the example's tests/ read the stack's outputs
+    result = cfnfix.fix_file(EXAMPLE / name, unsafe_fixes=True)
+    assert result.error is None and "CFX401" in {f.code for f in result.applied}
     assert result.text == (EXAMPLE / "fixed" / name).read_text()

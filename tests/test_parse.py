@@ -171,3 +171,27 @@ def test_template_suffix_sniffs_json_then_yaml():
     assert parse_bytes(b'{"Resources": {}}', "t.template").format == "json"
     assert parse_bytes(b"Resources: {}\n", "t.template").format == "yaml"
     assert parse_bytes(b"{Resources: {A: {Type: X}}}", "t.template").format == "yaml"
+
+
+@pytest.mark.parametrize("raw,name,fmt", [
+    # a SAM `packaged-template.json` that holds YAML, and a `.json` fragment that is valid YAML
+    (b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  T:\n    Type: AWS::SNS::Topic\n",
+     "packaged-template.json", "yaml"),
+    (b"Resources:\n  T: {Type: AWS::SNS::Topic}\n", "fragment.json", "yaml"),
+    (b'{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}', "template.yaml", "json"),
+    (b'{"Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "a//b /* c */, }"}}}}',
+     "t.json", "json"),  # comment and comma look-alikes inside strings are text
+])
+def test_content_decides_the_format_not_the_name(raw, name, fmt):
+    """Issue 10 item 8: CloudFormation and cfn-lint read either format whatever the name."""
+    doc = parse_bytes(raw, name)
+    assert doc.format == fmt
+    assert doc.data["Resources"]["T"]["Type"] == "AWS::SNS::Topic"
+
+
+def test_broken_json_named_json_is_not_read_as_yaml():
+    # `{"A": }` is valid YAML flow style; in a `.json` file it is a JSON mistake to report
+    with pytest.raises(ParseError) as info:
+        parse_bytes(b'{"Resources": {"A": }}', "t.json")
+    assert (info.value.problem.message, info.value.problem.line, info.value.problem.column) == (
+        "Expecting value", 1, 21)

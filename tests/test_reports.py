@@ -9,9 +9,11 @@ import sys
 
 import jsonschema
 
-from .helpers import ROOT, SHARED
+from .helpers import ROOT
 
 EXAMPLE = ROOT / "examples" / "payment-processing"
+# kept with the tests (its source and license: data/sarif-schema-2.1.0.NOTICE.md)
+SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 
 
 def cfnfix(*args, cwd):
@@ -24,7 +26,7 @@ def test_sarif_of_the_example_validates_against_the_schema(tmp_path):
     result = cfnfix("check", "--format", "sarif", "payment", cwd=tmp_path)
     assert result.returncode == 1
     sarif = json.loads(result.stdout)
-    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    schema = json.loads(SARIF_SCHEMA.read_text())
     jsonschema.validate(sarif, schema)
     (run,) = sarif["runs"]
     assert run["columnKind"] == "unicodeCodePoints"
@@ -63,3 +65,37 @@ def test_github_annotations(tmp_path):
     assert [l.split(" ", 1)[0] for l in lines[:2]] == ["::warning", "::warning"]
     assert all(l.startswith("::warning file=t.yaml,line=24,col=5,") and ",title=CFX301::VPC VPC sends " in l
                for l in lines[:2])
+
+
+def test_a_missing_path_is_an_error_in_every_report_format(tmp_path):
+    """Issue 10: a path that does not exist showed only in the exit status."""
+    shutil.copy(EXAMPLE / "template.yaml", tmp_path / "t.yaml")
+    as_json = cfnfix("check", "--format", "json", "--select", "CFX101", "t.yaml", "missing.yaml", cwd=tmp_path)
+    assert as_json.returncode == 2
+    report = json.loads(as_json.stdout)
+    assert report["summary"]["errors"] == 1
+    assert {"path": "missing.yaml", "format": None, "findings": [],
+            "error": {"message": "no such file or folder", "line": None, "column": None}} in report["files"]
+
+    sarif = cfnfix("check", "--format", "sarif", "--select", "CFX101", "t.yaml", "missing.yaml", cwd=tmp_path)
+    assert sarif.returncode == 2
+    doc = json.loads(sarif.stdout)
+    jsonschema.validate(doc, json.loads(SARIF_SCHEMA.read_text()))
+    (invocation,) = doc["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["message"]["text"] == "no such file or folder"
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "missing.yaml"
+
+    github = cfnfix("check", "--format", "github", "--select", "CFX101", "t.yaml", "missing.yaml", cwd=tmp_path)
+    assert github.returncode == 2
+    assert "::error file=missing.yaml,line=1,col=1,title=cfnfix::no such file or folder" in github.stdout.splitlines()
+
+    text = cfnfix("check", "--select", "CFX101", "missing.yaml", cwd=tmp_path)
+    assert (text.returncode, text.stdout, text.stderr) == (2, "", "cfnfix: error: missing.yaml: no such file or folder\n")
+
+
+def test_the_tests_need_nothing_outside_the_project():
+    """Issue 11: the SARIF schema came from ../shared; what a test reads lies in the project."""
+    assert SARIF_SCHEMA.is_file() and (ROOT / "tests" / "data" / "sarif-schema-2.1.0.NOTICE.md").is_file()
+    assert json.loads(SARIF_SCHEMA.read_text())["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")

@@ -26,6 +26,14 @@ class MissingTestOutputs(Rule):
     the integration tests (`outputs.Name`, `outputs["Name"]`, `outputs.get("Name")` in Python,
     TypeScript and JavaScript) and reports every output key they read that the template lacks.
 
+    It runs only where there is evidence of integration tests: a tests folder whose tests read
+    stack outputs (`outputs["Key"]`, `cfn-outputs/flat-outputs.json`, `describe_stacks`), found
+    as `cfnfix tests` finds it (a folder named `tests`, `test`, `__tests__`, `integ`,
+    `integration`, `integration-tests` or `e2e` beside the template or in a folder above it, up
+    to the repository's root; outside a repository, beside it or one folder up), or the `tests`
+    option; or when it is selected by its code or family (`--select CFX401`, `--extend-select
+    CFX4`; `ALL` does not count). Where nobody tests, a missing output is not a failure.
+
     ## Why does this fail?
     Integration tests run against a deployed stack and find its resources through the stack's
     Outputs, usually flattened into `cfn-outputs/flat-outputs.json` (`cfnfix outputs` writes it).
@@ -46,7 +54,8 @@ class MissingTestOutputs(Rule):
     Safe: outputs change nothing that is deployed.
 
     ## Options
-    `tests`: a folder (or file) of integration tests to read output keys from.
+    `tests`: a folder (or file) of integration tests to read output keys from (relative to the
+    configuration file); unset, the tests folder found near the template is read.
     `export`: also export each new output (default false).
     """
 
@@ -56,6 +65,10 @@ class MissingTestOutputs(Rule):
     summary = "A resource that integration tests need is not exposed as a stack Output"
     fix_title = "Add the Output (Ref or GetAtt) in the file's style"
     Options = Options
+
+    def runs(self, explicitly_selected: bool) -> bool:
+        # opt-in: only where integration tests exist (a tests path, configured or found) or when asked by code
+        return explicitly_selected or bool(self.options.tests)
 
     def detect(self, template: Template):
         types = aws_data("test_outputs.json")["types"]
