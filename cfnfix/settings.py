@@ -6,7 +6,7 @@ import difflib
 from functools import cached_property, lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from .rule import Rule
 from .rules import all_rules
@@ -20,12 +20,13 @@ def known_codes() -> tuple[str, ...]:
     return (UNUSED_SUPPRESSION, *(rule.code for rule in all_rules()))
 
 
-def code_problem(code: str) -> str | None:
+def code_problem(code: str, extra: tuple[str, ...] = ()) -> str | None:
     """Why ``code`` selects nothing (with the closest known code or prefix), or None if it is known.
 
-    A selector is `ALL`, a rule code, or a prefix of one (`CFX`, `CFX2`); case does not matter."""
+    A selector is `ALL`, a rule code, or a prefix of one (`CFX`, `CFX2`); case does not matter.
+    ``extra`` are the codes of rules given to the settings besides the installed ones."""
     wanted = code.strip().upper()
-    codes = known_codes()
+    codes = known_codes() + extra
     if wanted == ALL or any(c.startswith(wanted) for c in codes):
         return None
     prefixes = sorted({c[:n] for c in codes for n in range(3, len(c) + 1)}, key=lambda p: (-len(p), p))
@@ -44,6 +45,9 @@ def _specificity(selector: str, code: str) -> int | None:
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
+    # Rule classes to run besides the installed ones: a rule under test (``cfnfix.testing``);
+    # first, so that the code validators below know their codes
+    extra_rules: tuple[Any, ...] = Field((), exclude=True)
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = Field((), alias="extend-select")
@@ -52,14 +56,13 @@ class Settings(BaseModel):
     exclude: tuple[str, ...] = ()
     report_unused_suppressions: bool = Field(False, alias="report-unused-suppressions")
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    # Rule classes to run besides the installed ones: a rule under test (``cfnfix.testing``)
-    extra_rules: tuple[Any, ...] = Field((), exclude=True)
 
     @field_validator("select", "ignore", "extend_select", "extend_ignore")
     @classmethod
-    def _known(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+    def _known(cls, codes: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        extra = tuple(rule.code for rule in info.data.get("extra_rules", ()))
         for code in codes:
-            problem = code_problem(code)
+            problem = code_problem(code, extra)
             if problem:
                 raise ValueError(problem)
         return tuple(code.strip().upper() for code in codes if code.strip())

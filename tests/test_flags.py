@@ -115,13 +115,18 @@ def test_statistics_count_findings_by_rule(tmp_path):
 def test_show_fixes_prints_title_and_safety(bad):
     result = cfnfix("check", "--show-fixes", "--select", "CFX101", "bad.yaml", cwd=bad)
     lines = result.stdout.splitlines()
-    assert lines[1] == "    fix (safe): Remove RoleARN so Application Auto Scaling uses its service-linked role"
+    why = ("why safe: Application Auto Scaling then uses its service-linked role, which it creates where "
+           "it does not exist yet.")
+    assert lines[1:4] == ["    fix (safe): Remove RoleARN so Application Auto Scaling uses its service-linked role",
+                          "    " + why, "    impact: modifies Target"]
     assert lines[-1] == "Found 1 finding (1 fixable with `cfnfix apply`, marked [*])."
     applied = cfnfix("apply", "--show-fixes", "--select", "CFX101", "bad.yaml", cwd=bad)
     assert applied.stdout.splitlines() == [
         "bad.yaml: fixed 1 finding",
         "    CFX101 /Resources/Target/Properties/RoleARN",
         "      fix (safe): Remove RoleARN so Application Auto Scaling uses its service-linked role",
+        "      " + why,
+        "      impact: modifies Target",
         "Fixed 1 finding in 1 file.",
     ]
 
