@@ -14,6 +14,7 @@ from cfnfix.document import parse_bytes, parse_text
 from cfnfix.engine import is_template
 from cfnfix.errors import CfnfixError, ParseError, WriteError
 from cfnfix.source import SCALAR, TAG
+from cfnfix.style import style_of
 from cfnfix.writer import write
 
 from .helpers import CORPUS, ROOT, assert_local, comment_owners, corpus_files, failover_records
@@ -272,7 +273,7 @@ def test_re_added_resources_read_like_the_authors_own():
             op = {"op": "add", "path": pointer, "value": resources[names[index]]}
             if index + 1 < len(names):
                 op["position"] = {"before": jp.join(("Resources", names[index + 1]))}
-            back = write(removed, [op], doc.style)
+            back = write(removed, [op], style_of(doc))
             counts[doc.format][0] += back.text == doc.text
             counts[doc.format][1] += 1
     yaml_exact, yaml_total = counts["yaml"]
