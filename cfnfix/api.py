@@ -5,7 +5,7 @@ from __future__ import annotations
 from .document import Format
 from .engine import CheckResult, FixResult, check_document, document_from_text, fix_document, load
 from .errors import CfnfixError
-from .fileio import read_bytes, write_atomic
+from .fileio import read_bytes, read_snapshot, write_atomic
 from .settings import Settings
 
 
@@ -46,13 +46,14 @@ def fix_file(path: str, write: bool = False, unsafe_fixes: bool | None = None,
              settings: Settings | None = None) -> FixResult:
     """Like fix_text for a file; with ``write=True`` the file is replaced atomically if it changed."""
     try:
-        doc = load(read_bytes(path), path)
+        raw, snapshot = read_snapshot(path)
+        doc = load(raw, path)
     except CfnfixError as exc:
         return FixResult(path, None, error=exc.problem.at(path))
     result = fix_document(doc, _settings(settings, unsafe_fixes), path)
     if write and result.error is None and result.changed:
         try:
-            write_atomic(path, result.new_bytes)
+            write_atomic(path, result.new_bytes, snapshot)
         except CfnfixError as exc:
             from dataclasses import replace
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from .config import settings_for
 from .engine import CheckResult, FixResult, NotATemplate, check_document, fix_document, load
 from .errors import CfnfixError, Problem
-from .fileio import discover, read_bytes, write_atomic
+from .fileio import discover, read_snapshot, write_atomic
 from .settings import Settings
 
 Mode = Literal["check", "sarif", "apply", "diff", "patch"]
@@ -41,7 +41,8 @@ class FileResult:
 
 def process(path: str, named: bool, mode: Mode, settings: Settings) -> FileResult:
     try:
-        doc = load(read_bytes(path), path, named)
+        raw, snapshot = read_snapshot(path)
+        doc = load(raw, path, named)
     except NotATemplate:
         return FileResult(path, CheckResult(path, None, skipped=True))
     except CfnfixError as exc:
@@ -52,7 +53,7 @@ def process(path: str, named: bool, mode: Mode, settings: Settings) -> FileResul
     fixed = fix_document(doc, settings, path)
     if fixed.error is None and mode == "apply" and fixed.changed:
         try:
-            write_atomic(path, fixed.new_bytes)
+            write_atomic(path, fixed.new_bytes, snapshot)
         except CfnfixError as exc:
             return FileResult(path, CheckResult(path, doc.format, error=exc.problem.at(path)))
     check = CheckResult(path, doc.format, fixed.remaining, fixed.suppressed, fixed.error)
