@@ -264,9 +264,11 @@ def _apply_report(mode: str, results: list) -> int:
     applied = sum(len(f.applied) for f in fixes)
     changed = sum(1 for f in fixes if f.changed)
     remaining = [(f.path, x) for f in fixes for x in f.remaining]
+    from .errors import printable
+
     for path, x in remaining:
         mark = " [~]" if x.fix and x.fix.safety == "unsafe" else ""
-        print(f"{path}:{x.line or 1}:{x.column or 1}: {x.code}{mark} {x.message}")
+        print(f"{printable(path)}:{x.line or 1}:{x.column or 1}: {x.code}{mark} {x.message}")
     line = f"Fixed {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)}"
     if remaining:
         unsafe = sum(1 for _, x in remaining if x.fix and x.fix.safety == "unsafe")

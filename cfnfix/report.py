@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from urllib.parse import quote
 from typing import Any, Sequence
 
 from . import __version__
 from .engine import CheckResult
+from .errors import printable
 from .rule import Finding
 
 _MARK = {"safe": " [*]", "unsafe": " [~]"}
@@ -32,7 +34,7 @@ def text(results: Sequence[CheckResult]) -> str:
     lines = []
     for result in results:
         for f in result.findings:
-            lines.append(f"{result.path or '-'}:{f.line or 1}:{f.column or 1}: {f.code}{_fix_mark(f)} {f.message}")
+            lines.append(f"{printable(result.path or '-')}:{f.line or 1}:{f.column or 1}: {f.code}{_fix_mark(f)} {f.message}")
     s = summary(results)
     if s["findings"]:
         unsafe = sum(1 for r in results for f in r.findings if f.fix and f.fix.safety == "unsafe")
@@ -69,17 +71,25 @@ def github(results: Sequence[CheckResult]) -> str:
     for r in results:
         if r.error:
             e = r.error
-            lines.append(f"::error file={r.path},line={e.line or 1},col={e.column or 1},title=cfnfix::{_esc(e.message)}")
+            lines.append(f"::error file={_property(r.path or '-')},line={e.line or 1},col={e.column or 1},"
+                         f"title=cfnfix::{_esc(e.message)}")
         for f in r.findings:
             level = "error" if f.severity in ("critical", "high") else "warning"
-            lines.append(f"::{level} file={r.path},line={f.line or 1},col={f.column or 1},"
+            lines.append(f"::{level} file={_property(r.path or '-')},line={f.line or 1},col={f.column or 1},"
                          f"endLine={f.end_line or f.line or 1},endColumn={f.end_column or f.column or 1},"
-                         f"title={f.code}::{_esc(f.message)}")
+                         f"title={_property(f.code)}::{_esc(f.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _esc(message: str) -> str:
+    """A workflow command's message, escaped as GitHub's toolkit escapes data."""
     return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(value: str) -> str:
+    """A workflow command's property value, escaped as GitHub's toolkit escapes properties: a
+    newline cannot start another command, a comma or colon cannot add or end a property."""
+    return _esc(value).replace(":", "%3A").replace(",", "%2C")
 
 
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
@@ -136,7 +146,8 @@ def _uri(path: str | None) -> str:
     if not path:
         return "template"
     rel = os.path.relpath(path) if os.path.isabs(path) else path
-    return rel.replace(os.sep, "/")
+    # a URI reference: spaces, '#', '?', '%' and control characters percent-encoded
+    return quote(rel.replace(os.sep, "/"), safe="/", errors="surrogateescape")
 
 
 def _location(uri: str, line: int, column: int, end_line: int | None, end_column: int | None) -> dict[str, Any]:

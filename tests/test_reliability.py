@@ -1,0 +1,125 @@
+"""Issue 18's corners: errors that are values, escaped paths and annotations, limits, links, jobs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cfnfix
+from cfnfix import cli, report
+from cfnfix.engine import CheckResult
+from cfnfix.errors import Problem
+from cfnfix.rule import Finding
+
+from .helpers import HARDCODED_ROLE
+
+TOPIC = "Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      X: {}\n"
+
+
+# -- item 7: every unreadable value is a parse error with a position ----------------------------
+
+
+@pytest.mark.parametrize("text,format,expected", [
+    ('{"Resources": {"A\\ud800": {"Type": "AWS::SNS::Topic"}}}', "json",
+     "<text>:1:18: a lone surrogate escape \\ud800 names no character"),
+    ('{"Resources": {"A": {"Type": "AWS::SNS::Topic", "Properties": {"N": "x\\udc00y"}}}}', "json",
+     "<text>:1:71: a lone surrogate escape \\udc00 names no character"),
+    ('{"Resources": {"A": {"Type": "AWS::SNS::Topic", "Properties": {"N": "\\ud83d"}}}}', "json",
+     "<text>:1:70: a lone surrogate escape \\ud83d names no character"),
+    ('{"Resources": {"A": {"Type": "AWS::SNS::Topic", "Properties": {"N": ' + "9" * 5000 + "}}}}", "json",
+     "<text>:1:69: a number too long to read (5000 digits)"),
+    (TOPIC.replace("{}", "!!int abc"), "yaml", "<text>:5:10: 'abc' is not a valid !!int"),
+    (TOPIC.replace("{}", "!!float abc"), "yaml", "<text>:5:10: 'abc' is not a valid !!float"),
+    (TOPIC.replace("{}", "!!bool maybe"), "yaml", "<text>:5:10: 'maybe' is not a valid !!bool"),
+    (TOPIC.replace("{}", "0b_"), "yaml", "<text>:5:10: '0b_' is not a valid !!int"),
+    (TOPIC.replace("{}", "9" * 5000), "yaml", "<text>:5:10: an integer too long to read (5000 digits)"),
+])
+def test_unreadable_values_are_errors_with_a_position(text, format, expected):
+    checked = cfnfix.check_text(text, format)
+    fixed = cfnfix.fix_text(text, format)
+    assert (str(checked.error), str(fixed.error)) == (expected, expected)
+    assert checked.findings == () and fixed.text == text
+
+
+def test_a_surrogate_pair_and_an_escaped_backslash_are_fine():
+    pair = '{"Resources": {"A": {"Type": "AWS::SNS::Topic", "Properties": {"N": "\\ud83d\\ude00 \\\\ud800"}}}}'
+    assert cfnfix.check_text(pair, "json").error is None
+
+
+def test_a_lone_surrogate_in_a_file_is_one_line_exit_2(tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text('{"Resources": {"A\\ud800": {"Type": "AWS::SNS::Topic"}}}')
+    for command in ("check", "apply"):
+        done = subprocess.run([sys.executable, "-m", "cfnfix.cli", command, str(path)], capture_output=True,
+                              text=True, timeout=120)
+        assert (done.returncode, done.stderr) == (
+            2, f"cfnfix: error: {path}:1:18: a lone surrogate escape \\ud800 names no character\n")
+        assert done.stdout == ("" if command == "check" else "Fixed 0 findings in 0 files.\n")
+
+
+# -- item 10: CR-only line endings are refused with the reason ---------------------------------
+
+
+@pytest.mark.parametrize("text,format,position", [
+    ("Resources:\r  A:\r    Type: AWS::SNS::Topic\r", "yaml", "1:11"),
+    ("Resources:\n  A:\r    Type: AWS::SNS::Topic\n", "yaml", "2:5"),
+    ('{"Resources":\r{}}', "json", "1:14"),
+])
+def test_cr_only_line_endings_are_refused_with_the_reason(text, format, position):
+    message = (f"<text>:{position}: a line ends in a carriage return alone (CR line endings): cfnfix reads "
+               "LF or CRLF; convert the file's line endings")
+    assert str(cfnfix.check_text(text, format).error) == message
+    assert str(cfnfix.fix_text(text, format).error) == message
+
+
+def test_crlf_is_still_read():
+    assert cfnfix.check_text(HARDCODED_ROLE.replace("\n", "\r\n"), "yaml").findings[0].line == 8
+
+
+# -- item 13: paths with control characters stay on one line ------------------------------------
+
+
+def test_a_newline_in_a_path_is_escaped_in_the_error(tmp_path, capsys):
+    path = tmp_path / "bad\nname\x1b[31m.yaml"
+    path.write_text("Resources: [\n")
+    assert cli.main(["check", "--jobs", "1", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"cfnfix: error: {tmp_path}/bad\\nname\\x1b[31m.yaml:2:1: while parsing a flow node, did not find expected node content\n"
+    assert err.count("\n") == 1
+
+
+def test_a_newline_in_a_path_is_escaped_in_the_text_report():
+    result = CheckResult("a\nb.yaml", "yaml", (Finding("CFX101", "x", "critical", "boom", "", None, line=3, column=4),))
+    assert report.text([result]).splitlines()[0] == "a\\nb.yaml:3:4: CFX101 boom"
+
+
+def test_problem_keeps_printable_unicode():
+    assert str(Problem("bad", "café/t.yaml", 1, 2)) == "café/t.yaml:1:2: bad"
+
+
+# -- item 5: annotations and URIs escape the path ---------------------------------------------------
+
+
+def test_github_annotation_file_names_cannot_inject_commands():
+    name = "x.yaml,line=99::\n::add-mask::secret%0A\r::stop-commands::t"
+    finding = Finding("CFX101", "x", "critical", "boom\nline 2 50%", "", None, line=3, column=4)
+    out = report.github([CheckResult(name, "yaml", error=Problem("bad: yes", name, 1, 2)),
+                         CheckResult(name, "yaml", (finding,))])
+    assert out == (
+        "::error file=x.yaml%2Cline=99%3A%3A%0A%3A%3Aadd-mask%3A%3Asecret%250A%0D%3A%3Astop-commands%3A%3At,"
+        "line=1,col=2,title=cfnfix::bad: yes\n"
+        "::error file=x.yaml%2Cline=99%3A%3A%0A%3A%3Aadd-mask%3A%3Asecret%250A%0D%3A%3Astop-commands%3A%3At,"
+        "line=3,col=4,endLine=3,endColumn=4,title=CFX101::boom%0Aline 2 50%25\n")
+    assert len(out.splitlines()) == 2
+
+
+def test_sarif_uris_are_percent_encoded():
+    finding = Finding("CFX101", "hardcoded-service-linked-role", "critical", "boom", "", None, line=1, column=1)
+    doc = json.loads(report.sarif([CheckResult("dir name/a#b?\n.yaml", "yaml", (finding,))]))
+    uri = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "dir%20name/a%23b%3F%0A.yaml"
