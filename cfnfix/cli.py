@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from typing import Any, Sequence
 
@@ -22,7 +23,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
         p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
         p.add_argument("--config", metavar="FILE", help="use this configuration file only")
-        p.add_argument("--jobs", "-j", type=int, default=0, help="processes (default: one per core)")
+        p.add_argument("--jobs", "-j", type=int, default=0,
+                       help="processes (default: chosen from the work, at most one per core)")
+        p.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                       help="in folders, also read what .gitignore ignores")
+        p.add_argument("--follow-links-outside", action="store_true",
+                       help="in folders, also follow links to files outside the folder")
         p.add_argument("--only-templates", action="store_true",
                        help="skip named files that are not templates, as in folders (for pre-commit)")
 
@@ -210,12 +216,23 @@ def _run(args: argparse.Namespace) -> int:
     mode = "sarif" if args.command == "check" and args.format == "sarif" else "check"
     if args.command == "apply":
         mode = "diff" if args.diff else "patch" if args.patch else "apply"
+    if args.jobs < 0:
+        _error("--jobs must be 0 (chosen from the work) or more")
+        return 2
+    previous = signal.signal(signal.SIGTERM, _terminated)  # a CI step's cancel stops as ^C does
     try:
-        results, problems = runner.run(args.paths, mode, overrides, args.config,
-                                       jobs=args.jobs or os.cpu_count() or 1, only_templates=args.only_templates)
+        results, problems = runner.run(args.paths, mode, overrides, args.config, jobs=args.jobs,
+                                       only_templates=args.only_templates,
+                                       respect_gitignore=args.respect_gitignore,
+                                       follow_links_outside=args.follow_links_outside)
     except CfnfixError as exc:
         _error(str(exc.problem))
         return 2
+    except runner.Stopped as exc:
+        print(f"cfnfix: {exc}", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for problem in problems:
         _error(str(problem))
     errors = [r for r in results if r.error]
@@ -234,6 +251,10 @@ def _run(args: argparse.Namespace) -> int:
             status = max(status, 1)
         return status
     return max(status, _apply_report(mode, results))
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _check_report(fmt: str, results: list) -> str:

@@ -12,6 +12,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
@@ -271,27 +272,120 @@ def _sync_folder(folder: str) -> None:
         os.close(fd)
 
 
-def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> tuple[list[tuple[str, bool]], list[Problem]]:
-    """Files to read, each with whether the user named it; problems for paths that do not exist.
+# Folders a scan never enters: version control, dependencies and build output, where templates
+# are copies (SAM's .aws-sam, CDK's cdk.out) or not the user's; virtualenvs are found by pyvenv.cfg.
+SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", ".aws-sam", "cdk.out"})
 
-    Files inside a named folder are candidates (by suffix); whether they are templates is
-    decided after reading.
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to read: as named or found, whether the user named it, and the folder it was found in."""
+
+    path: str
+    named: bool
+    folder: str | None = None
+
+
+def discover(paths: list[str], exclude: tuple[str, ...] = (), respect_gitignore: bool = True,
+             follow_links_outside: bool = False) -> tuple[list[Candidate], list[Problem]]:
+    """Files to read and problems for paths that do not exist.
+
+    Files inside a named folder are candidates by suffix (whether they are templates is decided
+    after reading), except in skipped folders, what ``.gitignore`` ignores, and links whose target
+    lies outside the named folder (a checkout must not make cfnfix edit files elsewhere).
     """
     from fnmatch import fnmatch
 
-    found: list[tuple[str, bool]] = []
+    found: list[Candidate] = []
     problems: list[Problem] = []
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            for folder, _, names in os.walk(given):
+            root = os.path.realpath(given)
+            ignored = _GitIgnored(given) if respect_gitignore else None
+            for folder, folders, names in os.walk(given):
+                folders[:] = [name for name in folders if not _skipped_folder(folder, name, ignored)]
                 for name in names:
                     child = os.path.join(folder, name)
-                    if os.path.splitext(name)[1].lower() in TEMPLATE_SUFFIXES and os.path.isfile(child) and not any(
-                            fnmatch(child, pat) or fnmatch(name, pat) for pat in exclude):
-                        found.append((os.path.normpath(child), False))
+                    if os.path.splitext(name)[1].lower() not in TEMPLATE_SUFFIXES or not os.path.isfile(child):
+                        continue
+                    if any(fnmatch(child, pat) or fnmatch(name, pat) for pat in exclude):
+                        continue
+                    if ignored is not None and ignored.ignores(child, False):
+                        continue
+                    if not follow_links_outside and os.path.islink(child) and not _within(child, root):
+                        continue
+                    found.append(Candidate(os.path.normpath(child), False, given))
         elif p.exists() or p.is_symlink():
-            found.append((given, True))
+            found.append(Candidate(given, True))
         else:
             problems.append(Problem("no such file or folder", given))
     return found, problems
+
+
+def _within(path: str, root: str) -> bool:
+    target = os.path.realpath(path)
+    return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _skipped_folder(parent: str, name: str, ignored: _GitIgnored | None) -> bool:
+    folder = os.path.join(parent, name)
+    if name in SKIPPED_FOLDERS or os.path.isfile(os.path.join(folder, "pyvenv.cfg")):
+        return True
+    return ignored is not None and ignored.ignores(folder, True)
+
+
+class _GitIgnored:
+    """What the ``.gitignore`` files of a git work tree ignore, read with pathspec as git reads
+    them: each file's patterns relative to its folder, the deepest match deciding."""
+
+    def __init__(self, folder: str):
+        self.specs: dict[str, Any] = {}
+        self.repository = _repository_root(os.path.abspath(folder))
+        if self.repository is not None:
+            self._read(os.path.join(self.repository, ".git", "info", "exclude"), self.repository)
+
+    def _spec(self, folder: str) -> Any:
+        if folder not in self.specs:
+            self._read(os.path.join(folder, ".gitignore"), folder)
+            self.specs.setdefault(folder, None)
+        return self.specs[folder]
+
+    def _read(self, file: str, folder: str) -> None:
+        import pathspec
+
+        try:
+            with open(file, encoding="utf-8", errors="replace") as lines:
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        except OSError:
+            return
+        previous = self.specs.get(folder)
+        self.specs[folder] = spec if previous is None else previous + spec
+
+    def ignores(self, path: str, is_folder: bool) -> bool:
+        if self.repository is None:
+            return False
+        path = os.path.abspath(path)
+        verdict = False
+        folder = self.repository
+        parts = os.path.relpath(path, self.repository).split(os.sep)
+        for depth in range(len(parts)):
+            spec = self._spec(folder)
+            if spec is not None:
+                relative = "/".join(parts[depth:]) + ("/" if is_folder else "")
+                included = spec.check_file(relative).include
+                if included is not None:
+                    verdict = included
+            folder = os.path.join(folder, parts[depth])
+        return verdict
+
+
+def _repository_root(folder: str) -> str | None:
+    """The nearest folder from ``folder`` upward holding ``.git``: .gitignore applies only there."""
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent

@@ -165,3 +165,112 @@ def test_when_the_anonymous_file_cannot_be_named_a_named_copy_is_written(tmp_pat
     assert path.read_text() == "new\n"
     assert oct(os.stat(path).st_mode & 0o777) == "0o640"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.yaml"]
+
+
+# -- item 4: folder mode does not write through links that leave the folder ---------------------
+
+
+def test_a_link_to_a_template_outside_the_folder_is_not_followed(tmp_path):
+    outside = tmp_path / "elsewhere" / "victim.yaml"
+    outside.parent.mkdir()
+    outside.write_text(HARDCODED_ROLE)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "link.yaml").symlink_to(outside)
+    done = run("apply", "repo", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (2, "cfnfix: error: repo: no CloudFormation templates found in this folder\n")
+    assert outside.read_text() == HARDCODED_ROLE
+    followed = run("apply", "--follow-links-outside", "repo", cwd=tmp_path)
+    assert (followed.returncode, followed.stdout, followed.stderr) == (0, "Fixed 1 finding in 1 file.\n", "")
+    assert outside.read_text() != HARDCODED_ROLE and (repo / "link.yaml").is_symlink()
+
+
+def test_a_link_inside_the_folder_counts_for_it_and_is_fixed_once(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "real").mkdir(parents=True)
+    (repo / "real" / "t.yaml").write_text(HARDCODED_ROLE)
+    (repo / "alias.yaml").symlink_to(repo / "real" / "t.yaml")
+    done = run("apply", "repo", cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "Fixed 1 finding in 1 file.\n", "")
+    assert (repo / "alias.yaml").is_symlink()
+
+
+def test_a_folder_that_is_itself_a_link_is_scanned_inside_its_target(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "t.yaml").write_text(HARDCODED_ROLE)
+    (tmp_path / "link").symlink_to(real)
+    done = run("check", "link", cwd=tmp_path)
+    assert done.returncode == 1 and done.stdout.startswith("link/t.yaml:8:16: CFX101")
+
+
+# -- item 6: signals stop the run, the queue and the workers ------------------------------------
+
+
+SLOW_RUN = """
+import sys, time
+from cfnfix import cli, runner
+
+real = runner.process
+
+def slow(*args, **kwargs):
+    time.sleep(0.2)  # a slow file system: the stop lands while files remain
+    return real(*args, **kwargs)
+
+runner.process = slow
+sys.exit(cli.main(["apply", "--jobs", sys.argv[2], sys.argv[1]]))
+"""
+
+
+def _slow_run(folder: Path, jobs: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(folder), jobs], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _many_templates(tmp_path: Path, count: int = 60) -> Path:
+    folder = tmp_path / "stacks"
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"t{i:02}.yaml").write_text(HARDCODED_ROLE)
+    return folder
+
+
+def _written(folder: Path) -> int:
+    return sum(1 for p in folder.iterdir() if p.read_text() != HARDCODED_ROLE)
+
+
+def _wait_for_a_write(folder: Path, process: subprocess.Popen) -> None:
+    import time
+
+    while _written(folder) == 0:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("jobs", ["2", "1"])
+def test_sigterm_stops_the_queue_says_what_was_written_and_leaves_no_worker(tmp_path, jobs):
+    import signal
+
+    folder = _many_templates(tmp_path)
+    process = _slow_run(folder, jobs)
+    _wait_for_a_write(folder, process)
+    process.send_signal(signal.SIGTERM)
+    # communicate returns once every holder of the pipes (the workers too) has exited
+    out, err = process.communicate(timeout=120)
+    written = _written(folder)
+    assert process.returncode == 130
+    assert err == f"cfnfix: stopped: {written} file{'s' * (written != 1)} written before the stop\n"
+    assert 0 < written < 60
+    assert sorted(p.name for p in folder.iterdir()) == [f"t{i:02}.yaml" for i in range(60)]
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    import signal
+
+    folder = _many_templates(tmp_path)
+    process = _slow_run(folder, "2")
+    _wait_for_a_write(folder, process)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=120)  # hangs while an orphaned worker holds the pipes
+    assert process.returncode == -9
+    assert _written(folder) < 60

@@ -123,3 +123,102 @@ def test_sarif_uris_are_percent_encoded():
     doc = json.loads(report.sarif([CheckResult("dir name/a#b?\n.yaml", "yaml", (finding,))]))
     uri = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "dir%20name/a%23b%3F%0A.yaml"
+
+
+def _cfnfix(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cfnfix.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+# -- item 12: one file named twice is processed once ------------------------------------------
+
+
+def test_a_file_named_twice_is_reported_once(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "t.yaml").write_text(HARDCODED_ROLE)
+    (tmp_path / "d" / "same.yaml").symlink_to("t.yaml")
+    done = _cfnfix("check", "--format", "json", "d", "d/t.yaml", "./d/t.yaml", cwd=tmp_path)
+    files = json.loads(done.stdout)["files"]
+    assert [f["path"] for f in files] == ["d/t.yaml"]
+    assert [f["code"] for f in files[0]["findings"]] == ["CFX101"]
+
+
+# -- item 11: --jobs is capped ------------------------------------------------------------------
+
+
+def test_jobs_are_capped_by_the_work_and_the_cores(monkeypatch):
+    from cfnfix import runner
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    work = [(f"t{i}.yaml", True, "check", 0) for i in range(8)]
+    assert runner._workers(300, work) == 8
+    assert runner._workers(300, work * 10) == 2 * runner.MAX_JOBS_PER_CORE
+    assert runner._workers(3, work) == 3
+    assert runner._workers(1, work) == 1
+
+
+def test_the_default_is_one_process_for_a_small_batch(tmp_path, monkeypatch):
+    from cfnfix import runner
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    small = []
+    for i in range(100):
+        path = tmp_path / f"t{i}.yaml"
+        path.write_text(HARDCODED_ROLE)  # 100 files of 400 bytes: starting processes costs more
+        small.append((str(path), True, "check", 0))
+    assert runner._workers(0, small) == 1
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * runner.BYTES_PER_WORKER)
+    large = [(str(big), True, "check", 0)] * (runner.FILES_PER_WORKER * 3)
+    assert runner._workers(0, large) == 3
+
+
+# -- issue 10 item 3: exclude relative to the configuration file; folders a scan skips -----------
+
+
+def _tree(root: Path, *names: str) -> None:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(HARDCODED_ROLE)
+
+
+def _checked(done: subprocess.CompletedProcess) -> list[str]:
+    return sorted(f["path"] for f in json.loads(done.stdout)["files"])
+
+
+def test_exclude_patterns_are_relative_to_the_configuration_file(tmp_path):
+    (tmp_path / ".cfnfix.toml").write_text('exclude = ["stacks/generated/*", "scratch"]\n')
+    _tree(tmp_path, "stacks/generated/a.yaml", "stacks/app.yaml", "other/generated/b.yaml",
+          "deep/scratch/c.yaml")
+    expected = ["app.yaml"]
+    assert _checked(_cfnfix("check", "--format", "json", ".", cwd=tmp_path / "stacks")) == expected
+    assert _checked(_cfnfix("check", "--format", "json", "stacks", cwd=tmp_path)) == ["stacks/app.yaml"]
+    # pre-commit names each file: exclude applies to them too (--only-templates)
+    named = _cfnfix("check", "--only-templates", "--format", "json", "generated/a.yaml", "app.yaml",
+                    cwd=tmp_path / "stacks")
+    assert _checked(named) == expected
+    assert _checked(_cfnfix("check", "--format", "json", ".", cwd=tmp_path)) == [
+        "other/generated/b.yaml", "stacks/app.yaml"]
+
+
+def test_a_folder_scan_skips_tool_folders_virtualenvs_and_gitignored_files(tmp_path):
+    _tree(tmp_path, "app.yaml", ".git/t.yaml", "node_modules/pkg/t.yaml", ".aws-sam/build/template.yaml",
+          "cdk.out/Stack.template.json", "env/lib/t.yaml", "build/out.yaml", "keep/ignored.yaml",
+          "keep/kept.yaml", "sub/local.yaml", "sub/x.yaml")
+    (tmp_path / "cdk.out" / "Stack.template.json").write_text('{"Resources": {}}')
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / ".gitignore").write_text("build/\nkeep/*.yaml\n!keep/kept.yaml\n")
+    (tmp_path / "sub" / ".gitignore").write_text("local.yaml\n")
+    assert _checked(_cfnfix("check", "--format", "json", ".", cwd=tmp_path)) == [
+        "app.yaml", "keep/kept.yaml", "sub/x.yaml"]
+    assert _checked(_cfnfix("check", "--format", "json", "--no-respect-gitignore", ".", cwd=tmp_path)) == [
+        "app.yaml", "build/out.yaml", "keep/ignored.yaml", "keep/kept.yaml", "sub/local.yaml", "sub/x.yaml"]
+    # a file named on the command line is read whatever .gitignore says
+    assert _checked(_cfnfix("check", "--format", "json", "build/out.yaml", cwd=tmp_path)) == ["build/out.yaml"]
+
+
+def test_gitignore_outside_a_git_work_tree_is_not_read(tmp_path):
+    _tree(tmp_path, "build/out.yaml")
+    (tmp_path / ".gitignore").write_text("build/\n")
+    assert _checked(_cfnfix("check", "--format", "json", ".", cwd=tmp_path)) == ["build/out.yaml"]
