@@ -276,6 +276,8 @@ def _check_report(fmt: str, results: list) -> str:
 
 
 def _apply_report(mode: str, results: list) -> int:
+    from .errors import Problem, printable
+
     status = 0
     fixes = [r.fix for r in results if r.fix is not None and r.fix.error is None]
     if mode == "patch":
@@ -287,11 +289,12 @@ def _apply_report(mode: str, results: list) -> int:
             if f.changed:
                 sys.stdout.write(f.diff)
         return 1 if any(f.changed for f in fixes) else 0
+    for f in fixes:
+        for warning in f.warnings:
+            print(f"cfnfix: warning: {Problem(warning, f.path)}", file=sys.stderr)
     applied = sum(len(f.applied) for f in fixes)
     changed = sum(1 for f in fixes if f.changed)
     remaining = [(f.path, x) for f in fixes for x in f.remaining]
-    from .errors import printable
-
     for path, x in remaining:
         mark = " [~]" if x.fix and x.fix.safety == "unsafe" else ""
         print(f"{printable(path)}:{x.line or 1}:{x.column or 1}: {x.code}{mark} {x.message}")

@@ -108,10 +108,14 @@ class _Builder:
                 return node.value
             if tag[0] == "!":
                 return _short_form(tag, node.value)
+            if tag not in _CORE_TAGS:
+                _refuse_tag(node)
             return _checked_scalar(node)
         if depth >= MAX_DEPTH:
             m = node.start_mark
             raise parse_error(f"nesting deeper than {MAX_DEPTH} levels", m.line + 1, m.column + 1)
+        if tag[0] != "!" and tag not in _CORE_TAGS:
+            _refuse_tag(node)
         if cls is SequenceNode:
             value: Any = [self.build(item, depth + 1) for item in node.value]
         else:
@@ -158,6 +162,18 @@ def _short_form(tag: str, value: Any) -> dict[str, Any]:
         name, _, attribute = value.partition(".")
         return {"Fn::GetAtt": [name, attribute]}
     return {tag_key(tag): value}
+
+
+# YAML's own types, which CloudFormation reads; any other `!!` or `!<...>` tag it rejects (and
+# `!!python/...` is never constructed)
+_CORE_TAGS = frozenset(_T + name for name in ("str", "int", "float", "bool", "null", "merge", "binary",
+                                              "timestamp", "seq", "map", "set", "omap", "pairs", "value"))
+
+
+def _refuse_tag(node: Any) -> None:
+    m = node.start_mark
+    tag = "!!" + node.tag[len(_T):] if node.tag.startswith(_T) else f"!<{node.tag}>"
+    raise parse_error(f"tag {tag} is not one CloudFormation reads", m.line + 1, m.column + 1)
 
 
 def _checked_scalar(node: ScalarNode) -> Any:

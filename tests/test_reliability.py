@@ -222,3 +222,176 @@ def test_gitignore_outside_a_git_work_tree_is_not_read(tmp_path):
     _tree(tmp_path, "build/out.yaml")
     (tmp_path / ".gitignore").write_text("build/\n")
     assert _checked(_cfnfix("check", "--format", "json", ".", cwd=tmp_path)) == ["build/out.yaml"]
+
+
+# -- item 3: fixes do not push a template over CloudFormation's limits -------------------------
+
+WITH_IAM = HARDCODED_ROLE + "  Existing:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n"
+TOPICS = "".join(f"  Topic{i}:\n    Type: AWS::SNS::Topic\n" for i in range(498))
+HELD = "(not fixed: it would take the template past CloudFormation's limit of {})"
+
+
+def _cfx1():
+    from cfnfix.settings import Settings
+
+    return Settings(select=("CFX1",))
+
+
+def test_a_fix_that_would_pass_500_resources_is_held_back_and_named():
+    text = WITH_IAM + TOPICS  # 500 resources; the fix adds a role
+    fixed = cfnfix.fix_text(text, "yaml", settings=_cfx1())
+    assert fixed.error is None and fixed.text == text and fixed.applied == ()
+    [left] = fixed.remaining
+    assert left.pointer == "/Resources/Target/Properties/RoleARN" and left.fix is None
+    assert left.message.endswith(HELD.format("500 resources"))
+
+
+def test_the_same_fix_is_applied_with_room_to_spare():
+    text = WITH_IAM + TOPICS.replace("  Topic497:\n    Type: AWS::SNS::Topic\n", "")
+    fixed = cfnfix.fix_text(text, "yaml", settings=_cfx1())
+    assert [f.code for f in fixed.applied] == ["CFX101"] and fixed.remaining == ()
+    assert "RoleARN: !GetAtt ServiceAutoScalingRole.Arn" in fixed.text
+
+
+def test_a_fix_that_would_pass_the_s3_template_size_is_held_back():
+    pad = 1_000_000 - len(WITH_IAM.encode()) - 200
+    text = WITH_IAM + "# " + "x" * pad + "\n"
+    fixed = cfnfix.fix_text(text, "yaml", settings=_cfx1())
+    assert fixed.text == text
+    assert fixed.remaining[0].message.endswith(HELD.format("1,000,000 bytes"))
+
+
+def test_the_fixes_that_fit_are_kept_most_severe_first():
+    # 199 parameters; CFX201 adds two (HostedZoneId, DomainName), CFX101 none: only CFX101 fits
+    from cfnfix.settings import Settings
+
+    params = "Parameters:\n" + "".join(f"  P{i}:\n    Type: String\n" for i in range(199))
+    alb = ("  LoadBalancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n"
+           "      Scheme: internet-facing\n      Subnets: [subnet-1, subnet-2]\n")
+    text = params + HARDCODED_ROLE + alb
+    fixed = cfnfix.fix_text(text, "yaml", settings=Settings(select=("CFX101", "CFX201"), unsafe_fixes=True))
+    assert fixed.error is None
+    assert [f.code for f in fixed.applied] == ["CFX101"]
+    held = [f for f in fixed.remaining if f.code == "CFX201"]
+    assert held and held[0].message.endswith(HELD.format("200 parameters")) and held[0].fix is None
+
+
+def test_passing_the_template_body_size_is_a_warning(tmp_path):
+    path = tmp_path / "t.yaml"
+    pad = 51_200 - len(WITH_IAM.encode()) - 100
+    path.write_text(WITH_IAM + "# " + "x" * pad + "\n")
+    done = _cfnfix("apply", "--select", "CFX101", "t.yaml", cwd=tmp_path)
+    size = len(path.read_bytes())
+    assert size > 51_200
+    assert (done.returncode, done.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert done.stderr == (f"cfnfix: warning: t.yaml: the fixed template is {size:,} bytes, past the 51,200 a "
+                           "TemplateBody can pass; deploy it from S3 (TemplateURL)\n")
+
+
+def test_limits_are_cfn_lints():
+    done = subprocess.run([sys.executable, "scripts/limits.py", "--check"], cwd=Path(__file__).parent.parent,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+# -- item 9: one fix that cannot be written does not drop the others ----------------------------
+
+ALIASED = """\
+Resources:
+  TargetA:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Metadata: &common
+      MaxCapacity: 2
+    Properties:
+      MaxCapacity: 2
+      MinCapacity: 1
+      ResourceId: service/c/a
+      RoleARN: !Sub {slr}
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+  TargetB:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      <<: *common
+      MinCapacity: 1
+      ResourceId: service/c/b
+      RoleARN: !Sub {slr}
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+"""
+NOT_WRITABLE = (" (not fixed: cfnfix cannot write this fix: /Resources/TargetB/Properties/RoleARN passes through a "
+                "YAML anchor, alias or merge key; cfnfix does not edit there)")
+
+
+def test_a_fix_through_a_merge_key_is_held_and_the_others_are_kept():
+    from .helpers import SLR
+
+    text = ALIASED.format(slr=SLR)
+    fixed = cfnfix.fix_text(text, "yaml")
+    assert fixed.error is None
+    assert fixed.text == text.replace(f"      RoleARN: !Sub {SLR}\n", "", 1)
+    [left] = fixed.remaining
+    assert (left.pointer, left.fix) == ("/Resources/TargetB/Properties/RoleARN", None)
+    assert left.message.endswith(NOT_WRITABLE)
+
+
+def test_check_marks_that_fix_not_fixable():
+    from .helpers import SLR
+
+    checked = cfnfix.check_text(ALIASED.format(slr=SLR), "yaml")
+    assert [(f.pointer, f.fix is None) for f in checked.findings] == [
+        ("/Resources/TargetA/Properties/RoleARN", False), ("/Resources/TargetB/Properties/RoleARN", True)]
+    assert checked.findings[1].message.endswith(NOT_WRITABLE)
+    assert report.text([checked]).splitlines()[-1] == "Found 2 findings (1 fixable with `cfnfix apply`)."
+
+
+# -- item 15: what CloudFormation rejects is an error with a position ---------------------------
+
+UNKNOWN = ("{} (short form {}) is not a CloudFormation function, so CloudFormation rejects the template "
+           "(expand it with its tool first)")
+
+
+@pytest.mark.parametrize("text,format,expected", [
+    (TOPIC.replace("{}", "!!python/name:os.system"), "yaml",
+     "<text>:5:10: tag !!python/name:os.system is not one CloudFormation reads"),
+    (TOPIC.replace("{}", "!!python/tuple [1, 2]"), "yaml", "<text>:5:10: tag !!python/tuple is not one CloudFormation reads"),
+    (TOPIC.replace("{}", "!<tag:example.com,2000:x> 1"), "yaml",
+     "<text>:5:10: tag !<tag:example.com,2000:x> is not one CloudFormation reads"),
+    (TOPIC.replace("{}", "!Foo bar"), "yaml", "<text>:5:10: " + UNKNOWN.format("Fn::Foo", "!Foo")),
+    (TOPIC.replace("{}", "\n        Fn::Foo: bar"), "yaml", "<text>:6:9: " + UNKNOWN.format("Fn::Foo", "!Foo")),
+    ("Resources:\n  Net:\n    Type: !Rain::Module ./network.yaml\n", "yaml",
+     "<text>:3:11: " + UNKNOWN.format("Fn::Rain::Module", "!Rain::Module")),
+    ('{"Resources": {"A": {"Type": "AWS::SNS::Topic", "Properties": {"X": {"Fn::Foo": 1}}}}}', "json",
+     "<text>:1:69: " + UNKNOWN.format("Fn::Foo", "!Foo")),
+    ("Resources:\n  - A\n", "yaml", "<text>:2:3: Resources must be a mapping of names, not a list"),
+    ("Parameters: x\nResources: {}\n", "yaml", "<text>:1:13: Parameters must be a mapping of names, not a string"),
+    ("Resources:\n  A: [1]\n", "yaml", "<text>:2:6: resource A must be a mapping with a Type, not a list"),
+    ("Resources:\n  A:\n    Properties: {}\n", "yaml", "<text>:3:5: resource A has no Type"),
+    ("Resources:\n  A:\n    Type: !Ref AWS::Region\n", "yaml", "<text>:3:11: the Type of resource A must be a string"),
+])
+def test_what_cloudformation_rejects_is_an_error_with_a_position(text, format, expected):
+    assert str(cfnfix.check_text(text, format).error) == expected
+    assert str(cfnfix.fix_text(text, format).error) == expected
+
+
+@pytest.mark.parametrize("text", [
+    TOPIC.replace("{}", "!!binary aGVsbG8="),
+    TOPIC.replace("{}", "!Sub 'Hello !World ${AWS::Region}'"),
+    TOPIC.replace("{}", "!ValueOf [P, Attr]"),
+    "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::B:\n    - N\n    - [a, b]\n"
+    "    - ${N}:\n        Type: AWS::S3::Bucket\n",
+])
+def test_what_cloudformation_reads_is_still_read(text):
+    assert cfnfix.check_text(text, "yaml").error is None
+
+
+def test_an_unknown_tag_in_a_file_is_one_line_exit_2(tmp_path):
+    (tmp_path / "t.yaml").write_text(TOPIC.replace("{}", "!Foo bar"))
+    done = _cfnfix("apply", "t.yaml", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (2, "cfnfix: error: t.yaml:5:10: " + UNKNOWN.format("Fn::Foo", "!Foo") + "\n")
+
+
+def test_intrinsic_functions_are_cfn_lints():
+    done = subprocess.run([sys.executable, "scripts/intrinsics.py", "--check"], cwd=Path(__file__).parent.parent,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (0, "")
