@@ -105,7 +105,7 @@ _SETTINGS: list[Settings] = []
 _STOP: list[Any] = []  # in a worker: the run's stop event, set when the parent is interrupted
 
 
-def _init_worker(settings: list[Settings], stop: Any = None) -> None:
+def _init_worker(settings: list[Settings], stop: Any = None, parent: int | None = None) -> None:
     _SETTINGS[:] = settings
     if stop is None:
         return
@@ -113,10 +113,10 @@ def _init_worker(settings: list[Settings], stop: Any = None) -> None:
     # the parent decides what an interrupt stops; a worker must not die mid-file on ^C
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent()
+    _die_with_parent(parent)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int | None) -> None:
     """Linux: the kernel sends SIGTERM to this worker when its parent dies, even by SIGKILL, so no
     worker outlives the run holding its output pipes (``cfnfix apply dir | tee log`` would hang)."""
     if not sys.platform.startswith("linux"):
@@ -127,7 +127,7 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent died before the request took effect
+    if parent is not None and os.getppid() != parent:  # it died before the request took effect
         os._exit(1)
 
 
@@ -256,7 +256,8 @@ def _in_parallel(work: list[tuple[str, bool, Mode, int]], distinct: list[Setting
     stop = multiprocessing.Event()
     chunk = max(1, min(64, len(work) // (workers * 8)))
     results: list[FileResult] = []
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(distinct, stop))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                               initargs=(distinct, stop, os.getpid()))
     futures = [pool.submit(_process_chunk, work[i:i + chunk]) for i in range(0, len(work), chunk)]
     try:
         for future in futures:

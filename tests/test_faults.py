@@ -247,14 +247,14 @@ def _wait_for_a_write(folder: Path, process: subprocess.Popen) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("jobs", ["2", "1"])
-def test_sigterm_stops_the_queue_says_what_was_written_and_leaves_no_worker(tmp_path, jobs):
+@pytest.mark.parametrize("jobs,name", [("2", "SIGTERM"), ("1", "SIGTERM"), ("2", "SIGINT")])
+def test_a_signal_stops_the_queue_says_what_was_written_and_leaves_no_worker(tmp_path, jobs, name):
     import signal
 
     folder = _many_templates(tmp_path)
     process = _slow_run(folder, jobs)
     _wait_for_a_write(folder, process)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(getattr(signal, name))
     # communicate returns once every holder of the pipes (the workers too) has exited
     out, err = process.communicate(timeout=120)
     written = _written(folder)
