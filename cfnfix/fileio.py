@@ -106,11 +106,12 @@ def write_atomic(path: str, data: bytes, expected: Snapshot | None = None) -> No
             lock = _lock(target) if info is not None else None
             try:
                 if expected is not None:
-                    _check_unchanged(path, target, expected, lock)
+                    _check_unchanged(path, target, expected)
                 if temporary is None:
                     temporary = _name_anonymous(fd, folder, target)
                 if temporary is None:  # this system cannot name an anonymous file: a named copy
                     os.close(fd)
+                    fd = -1
                     fd, temporary = _named_temporary(folder, target)
                     _fill(fd, data, target, info, mode)
                 _replace(temporary, target)
@@ -118,7 +119,8 @@ def write_atomic(path: str, data: bytes, expected: Snapshot | None = None) -> No
                 if lock is not None:
                     os.close(lock)
         finally:
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
     except BaseException as exc:
         # the real file was never touched; only our temporary file goes
         if temporary is not None and os.path.exists(temporary):
@@ -228,7 +230,7 @@ def _lock(target: str) -> int | None:
     return fd
 
 
-def _check_unchanged(path: str, target: str, expected: Snapshot, lock: int | None) -> None:
+def _check_unchanged(path: str, target: str, expected: Snapshot) -> None:
     now = os.stat(target)
     same = (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns) == (
         expected.device, expected.inode, expected.size, expected.mtime_ns)
