@@ -8,7 +8,7 @@ from dataclasses import replace
 from .document import Format
 from .engine import CheckResult, FixResult, check_document, document_from_text, fix_document, load
 from .errors import CfnfixError
-from .fileio import read_bytes, write_atomic
+from .fileio import read_bytes, read_snapshot, write_atomic
 from .settings import Settings
 
 PathLike = str | os.PathLike[str]
@@ -68,13 +68,14 @@ def fix_file(path: PathLike, write: bool = False, unsafe_fixes: bool | None = No
     path = os.fspath(path)
     try:
         chosen = _file_settings(path, settings, unsafe_fixes)
-        doc = load(read_bytes(path), path)
+        raw, snapshot = read_snapshot(path)
+        doc = load(raw, path)
     except CfnfixError as exc:
         return FixResult(path, None, error=exc.problem if exc.problem.path else exc.problem.at(path))
     result = fix_document(doc, chosen, path)
     if write and result.error is None and result.changed:
         try:
-            write_atomic(path, result.new_bytes)
+            write_atomic(path, result.new_bytes, snapshot)
         except CfnfixError as exc:
             return replace(result, error=exc.problem.at(path))
     return result

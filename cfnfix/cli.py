@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from typing import Any, Sequence
 
@@ -25,7 +26,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--extend-select", metavar="CODES", help="codes or prefixes to run on top of the selection")
         p.add_argument("--extend-ignore", metavar="CODES", help="codes or prefixes to skip on top of `ignore`")
         p.add_argument("--config", metavar="FILE", help="use this configuration file only")
-        p.add_argument("--jobs", "-j", type=int, default=0, help="processes (default: one per core)")
+        p.add_argument("--jobs", "-j", type=int, default=0,
+                       help="processes (default: chosen from the work, at most one per core)")
+        p.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                       help="in folders, also read what .gitignore ignores")
+        p.add_argument("--follow-links-outside", action="store_true",
+                       help="in folders, also follow links to files outside the folder")
         p.add_argument("--only-templates", action="store_true",
                        help="skip named files that are not templates, as in folders (for pre-commit)")
         p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain (errors still 2)")
@@ -270,12 +276,23 @@ def _run(args: argparse.Namespace) -> int:
     mode = "sarif" if args.command == "check" and args.format == "sarif" else "check"
     if args.command == "apply":
         mode = "diff" if args.diff else "patch" if args.patch else "apply"
+    if args.jobs < 0:
+        _error("--jobs must be 0 (chosen from the work) or more")
+        return 2
+    previous = signal.signal(signal.SIGTERM, _terminated)  # a CI step's cancel stops as ^C does
     try:
-        results, problems = runner.run(args.paths, mode, overrides, args.config,
-                                       jobs=args.jobs or os.cpu_count() or 1, only_templates=args.only_templates)
+        results, problems = runner.run(args.paths, mode, overrides, args.config, jobs=args.jobs,
+                                       only_templates=args.only_templates,
+                                       respect_gitignore=args.respect_gitignore,
+                                       follow_links_outside=args.follow_links_outside)
     except CfnfixError as exc:
         _error(str(exc.problem))
         return 2
+    except runner.Stopped as exc:
+        print(f"cfnfix: {exc}", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for problem in problems:
         _error(str(problem))
     errors = [r for r in results if r.error]
@@ -309,6 +326,10 @@ def _run(args: argparse.Namespace) -> int:
     if failing and not args.exit_zero:
         status = max(status, 1)
     return status
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _fails(severity: str, threshold: str) -> bool:
@@ -361,6 +382,11 @@ def _apply_report(mode: str, args: argparse.Namespace, results: list) -> None:
             if f.changed:
                 sys.stdout.write(f.diff)
         return
+    from .errors import Problem
+
+    for f in fixes:
+        for warning in f.warnings:
+            print(f"cfnfix: warning: {Problem(warning, f.path)}", file=sys.stderr)
     checks = [r.check for r in results]
     if args.format == "json":
         sys.stdout.write(report.apply_json(checks, fixes))

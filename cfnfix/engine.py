@@ -51,6 +51,7 @@ class FixResult:
     error: Problem | None = None
     skipped: bool = False
     new_bytes: bytes = field(default=b"", repr=False)
+    warnings: tuple[str, ...] = ()  # true of the fixed file, not errors: past the TemplateBody size
 
     @property
     def changed(self) -> bool:
@@ -190,7 +191,22 @@ def check_document(doc: Document, settings: Settings = DEFAULT, path: str | None
         findings, suppressed = detect(doc, settings)
     except ParseError as exc:
         return CheckResult(path, doc.format, error=exc.problem.at(path) if path else exc.problem)
-    return CheckResult(path, doc.format, tuple(findings), suppressed)
+    return CheckResult(path, doc.format, tuple(_marked_unwritable(doc, f) for f in findings), suppressed)
+
+
+def _marked_unwritable(doc: Document, finding: Finding) -> Finding:
+    """A finding whose fix edits through a YAML anchor, alias or merge key, which apply holds
+    back, offers no fix in check either, and says why."""
+    if finding.fix is None or doc.format != "yaml":
+        return finding
+    for op in finding.fix.patch:
+        if op["op"] == "test":
+            continue
+        if any(node is not None and node.shared for node in doc.sourcemap.locate(jp.split(op["path"]))):
+            why = (f"cfnfix cannot write this fix: {op['path']} passes through a YAML anchor, alias or merge key; "
+                   "cfnfix does not edit there")
+            return replace(finding, fix=None, message=f"{finding.message} (not fixed: {why})")
+    return finding
 
 
 # -- fixing -----------------------------------------------------------------------------------
@@ -229,8 +245,24 @@ def _select(findings: list[Finding], settings: Settings,
 
 
 def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> FixResult:
+    """Passes of fix and write; a fix that cannot be written, or that would take the template past
+    one of CloudFormation's limits, is held back (the least severe first) and stays a finding."""
+    held: dict[tuple[str, str], str] = {}
+    while True:
+        result = _fix_passes(doc, settings, path, held)
+        if result.error is not None:
+            return result
+        over = _over_limit(doc, result)
+        if over is None:
+            warning = template_body_warning(result, len(doc.to_bytes()))
+            return replace(_with_held(result, held), warnings=(warning,) if warning else ())
+        keys, why = over
+        held.update(dict.fromkeys(keys, why))
+
+
+def _fix_passes(doc: Document, settings: Settings, path: str | None,
+                held: dict[tuple[str, str], str]) -> FixResult:
     from .style import style_of
-    from .writer import write  # only fixing needs the writer and jsonpatch: keeps `check` quick to start
 
     original = doc
     rules = settings.rule_instances()
@@ -239,15 +271,17 @@ def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None =
     try:
         for _ in range(MAX_PASSES):
             findings, suppressed, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
+            findings = [_without_held_fix(f, held) for f in findings]
             chosen = _select(findings, settings, needs)
             if not chosen:
                 break
+            doc, chosen = _write_pass(doc, chosen, style_of(original), held)
             ops = [dict(op) for finding in chosen for op in finding.fix.patch]  # type: ignore[union-attr]
-            doc = write(doc, ops, style_of(original))
             applied.extend(chosen)
             patch.extend(ops)
         else:
             findings, _, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
+            findings = [_without_held_fix(f, held) for f in findings]
             pending = sorted({f.code for f in _select(findings, settings, needs)})
             if pending:
                 raise CfnfixError(Problem(f"fixes did not converge in {MAX_PASSES} passes: {', '.join(pending)}"))
@@ -257,6 +291,138 @@ def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None =
         return FixResult(path, original.format, original.text, original.text, error=problem)
     return FixResult(path, original.format, original.text, doc.text, tuple(applied), tuple(remaining),
                      tuple(patch), suppressed, new_bytes=doc.to_bytes())
+
+
+def _key(finding: Finding) -> tuple[str, str]:
+    return finding.code, finding.pointer
+
+
+def _without_held_fix(finding: Finding, held: dict[tuple[str, str], str]) -> Finding:
+    return finding.with_fix(None) if finding.fix is not None and _key(finding) in held else finding
+
+
+def _write_pass(doc: Document, chosen: list[Finding], style: Any,
+                held: dict[tuple[str, str], str]) -> tuple[Document, list[Finding]]:
+    """The pass's fixes written together; when that fails, each alone, so that one fix the writer
+    cannot do (a path through a YAML alias) is held back and the others are kept."""
+    from .errors import WriteError
+    from .writer import write  # only fixing needs the writer and jsonpatch: keeps `check` quick to start
+
+    def ops(findings: list[Finding]) -> list[dict[str, Any]]:
+        return [dict(op) for finding in findings for op in finding.fix.patch]  # type: ignore[union-attr]
+
+    try:
+        return write(doc, ops(chosen), style), chosen
+    except WriteError:
+        if len(chosen) == 1:
+            held[_key(chosen[0])] = _unwritable(doc, chosen[0], style)
+            return doc, []
+    writable = []
+    for finding in chosen:
+        try:
+            write(doc, ops([finding]), style)
+            writable.append(finding)
+        except WriteError as exc:
+            held[_key(finding)] = f"cfnfix cannot write this fix: {exc.problem.message}"
+    if not writable:
+        return doc, []
+    return write(doc, ops(writable), style), writable
+
+
+def _unwritable(doc: Document, finding: Finding, style: Any) -> str:
+    from .errors import WriteError
+    from .writer import write
+
+    try:
+        write(doc, [dict(op) for op in finding.fix.patch], style)  # type: ignore[union-attr]
+    except WriteError as exc:
+        return f"cfnfix cannot write this fix: {exc.problem.message}"
+    return "cfnfix cannot write this fix"  # pragma: no cover - it failed a moment ago
+
+
+def _with_held(result: FixResult, held: dict[tuple[str, str], str]) -> FixResult:
+    """Remaining findings whose fix was held back say why and offer no fix."""
+    if not held:
+        return result
+    remaining = tuple(replace(f, fix=None, message=f"{f.message} (not fixed: {held[_key(f)]})")
+                      if _key(f) in held else f for f in result.remaining)
+    return replace(result, remaining=remaining)
+
+
+def _limits() -> dict[str, Any]:
+    from .values import aws_data
+
+    return aws_data("limits.json")
+
+
+def _over_limit(original: Document, result: FixResult) -> tuple[list[tuple[str, str]], str] | None:
+    """The applied fixes to hold back when the fixed template crosses a limit the original did not
+    reach, with why: the least severe (the last applied first) of those that add to it, as many as
+    the excess needs."""
+    if not result.applied:
+        return None
+    limits = _limits()
+    after = None
+    for section, limit in limits["sections"].items():
+        before_count = len(_section(original.data, section))
+        if before_count + sum(_adds_to(f, section) for f in result.applied) <= limit:
+            continue  # cannot have crossed it: no need to read the fixed text again
+        after = after if after is not None else _data_of(result)
+        count = len(_section(after, section))
+        if count > limit and count > before_count:
+            adders = _least_severe_first([f for f in result.applied if _adds_to(f, section)])
+            held, excess = [], count - max(limit, before_count)
+            for finding in adders:
+                if excess <= 0:
+                    break
+                held.append(_key(finding))
+                excess -= _adds_to(finding, section)
+            return held, f"it would take the template past CloudFormation's limit of {limit} {section.lower()}"
+    size = len(result.new_bytes)
+    if size > limits["template_bytes"] >= len(original.to_bytes()):
+        return ([_key(_least_severe_first(list(result.applied))[0])],
+                f"it would take the template past CloudFormation's limit of {limits['template_bytes']:,} bytes")
+    return None
+
+
+def _data_of(result: FixResult) -> Any:
+    return parse_text(result.text, result.format).data
+
+
+def _section(data: Any, section: str) -> dict[str, Any]:
+    value = data.get(section) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _adds_to(finding: Finding, section: str) -> int:
+    """How many entries the fix adds to the section (an upper bound: an add may replace one)."""
+    assert finding.fix is not None
+    count = 0
+    for op in finding.fix.patch:
+        path = jp.split(op["path"])
+        if op["op"] in ("add", "copy", "move") and len(path) == 2 and path[0] == section:
+            count += 1
+        elif op["op"] == "add" and path == (section,) and isinstance(op.get("value"), dict):
+            count += len(op["value"])
+    return count
+
+
+def _least_severe_first(findings: list[Finding]) -> list[Finding]:
+    from .rule import SEVERITIES
+
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    order = sorted(range(len(findings)), key=lambda i: (rank.get(findings[i].severity, 0), i), reverse=True)
+    return [findings[i] for i in order]
+
+
+def template_body_warning(result: FixResult, original_size: int) -> str | None:
+    """A fixed template that grew past what a TemplateBody can pass (a warning: S3 takes more)."""
+    limit = _limits()["template_body_bytes"]
+    size = len(result.new_bytes)
+    if result.changed and size > limit >= original_size:
+        return (f"the fixed template is {size:,} bytes, past the {limit:,} a TemplateBody can pass; "
+                "deploy it from S3 (TemplateURL)")
+    return None
 
 
 # -- files ------------------------------------------------------------------------------------
@@ -275,7 +441,18 @@ def load(raw: bytes, name: str | None = None, named: bool = True) -> Document:
         if not named:
             raise NotATemplate()
         raise not_a_template()
+    _refuse_what_cloudformation_rejects(doc)
     return doc
+
+
+def _refuse_what_cloudformation_rejects(doc: Document) -> None:
+    from .structure import problem
+
+    found = problem(doc)
+    if found is not None:
+        message, pointer = found
+        line, column = _position(doc, pointer)
+        raise ParseError(Problem(message, None, line, column))
 
 
 def _looks_like_template(raw: bytes) -> bool:
@@ -291,4 +468,5 @@ def document_from_text(text: str, format: Format | None = None) -> Document:
     doc = parse_text(text, format)
     if not is_template(doc.data):
         raise not_a_template()
+    _refuse_what_cloudformation_rejects(doc)
     return doc

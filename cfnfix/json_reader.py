@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from json.decoder import scanstring
 from typing import Any
 
-from .errors import ParseError, parse_error
+from .errors import ParseError, parse_error, refuse_lone_carriage_returns
 from .source import MAP, MAX_DEPTH, SCALAR, SEQ, Key, Node
 
 
@@ -33,8 +34,12 @@ def _no_constant(name: str) -> Any:
 
 def load(text: str) -> Any:
     """Plain data; ParseError with line and column if the text is not one JSON value."""
+    refuse_lone_carriage_returns(text)
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+        if "\\u" in text and _SURROGATE.search(text):
+            _lone_surrogate(text)
+        return data
     except json.JSONDecodeError as exc:
         raise parse_error(exc.msg, exc.lineno, exc.colno) from None
     except (_Duplicate, RecursionError, ValueError):
@@ -46,6 +51,35 @@ def load(text: str) -> Any:
     if end != len(text):
         scanner.fail("extra data after the JSON value", end)
     raise parse_error("invalid JSON")  # pragma: no cover - the scanner raised above
+
+
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.S)
+
+
+def _lone_surrogate(text: str) -> None:
+    """Fail at a ``\\uD800``-``\\uDFFF`` escape that is not half of a pair: it names no
+    character, and no UTF-8 file (nor CloudFormation) can hold it."""
+    pending = None  # a high surrogate escape waiting for its low half
+    for match in _ESCAPE.finditer(text):
+        code = int(match.group(1), 16) if match.group(1) else None
+        if pending is not None:
+            if code is not None and 0xDC00 <= code <= 0xDFFF and match.start() == pending.end():
+                pending = None
+                continue
+            break
+        if code is not None and 0xD800 <= code <= 0xDBFF:
+            pending = match
+        elif code is not None and 0xDC00 <= code <= 0xDFFF:
+            pending = match
+            break
+    if pending is not None:
+        _Scanner(text).fail(f"a lone surrogate escape {pending.group(0)} names no character", pending.start())
+
+
+def _int_digit_limit() -> int:
+    # Python refuses to read longer integers (3.11+; 0: no limit)
+    return getattr(sys, "get_int_max_str_digits", lambda: 0)()
 
 
 _decoder = json.JSONDecoder()
@@ -121,6 +155,9 @@ class _Scanner:
             return Node(SCALAR, i, end, style='"')
         match = _NUMBER.match(text, i)
         if match:
+            digits = len(match.group().lstrip("-").split(".")[0].split("e")[0].split("E")[0])
+            if 0 < _int_digit_limit() < digits:
+                self.fail(f"a number too long to read ({digits} digits)", i)
             return Node(SCALAR, i, match.end())
         for literal in _LITERALS:
             if text.startswith(literal, i):

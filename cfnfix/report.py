@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from urllib.parse import quote
 from typing import Any, Sequence
 
 from . import __version__
 from .engine import CheckResult, FixResult
+from .errors import printable
 from .rule import Finding
 
 _MARK = {"safe": " [*]", "unsafe": " [~]"}
@@ -38,7 +40,7 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 
 def finding_line(path: str | None, f: Finding, color: bool = False) -> str:
-    where = _paint(f"{path or '-'}:{f.line or 1}:{f.column or 1}:", "bold", color)
+    where = _paint(f"{printable(path or '-')}:{f.line or 1}:{f.column or 1}:", "bold", color)
     mark = _paint(_fix_mark(f), "cyan", color)
     return f"{where} {_paint(f.code, _SEVERITY_COLOR[f.severity], color)}{mark} {f.message}"
 
@@ -132,7 +134,7 @@ def apply_text(results: Sequence[CheckResult], fixes: Sequence[FixResult], color
         if fixed.changed:
             n = len(fixed.applied)
             if not quiet:
-                lines.append(f"{fixed.path}: fixed {n} finding{'s' * (n != 1)}")
+                lines.append(f"{printable(fixed.path)}: fixed {n} finding{'s' * (n != 1)}")
             if show_fixes:
                 for f in fixed.applied:
                     assert f.fix is not None
@@ -195,17 +197,25 @@ def github(results: Sequence[CheckResult]) -> str:
     for r in results:
         if r.error:
             e = r.error
-            lines.append(f"::error file={r.path},line={e.line or 1},col={e.column or 1},title=cfnfix::{_esc(e.message)}")
+            lines.append(f"::error file={_property(r.path or '-')},line={e.line or 1},col={e.column or 1},"
+                         f"title=cfnfix::{_esc(e.message)}")
         for f in r.findings:
             level = "error" if f.severity in ("critical", "high") else "warning"
-            lines.append(f"::{level} file={r.path},line={f.line or 1},col={f.column or 1},"
+            lines.append(f"::{level} file={_property(r.path or '-')},line={f.line or 1},col={f.column or 1},"
                          f"endLine={f.end_line or f.line or 1},endColumn={f.end_column or f.column or 1},"
-                         f"title={f.code}::{_esc(f.message)}")
+                         f"title={_property(f.code)}::{_esc(f.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _esc(message: str) -> str:
+    """A workflow command's message, escaped as GitHub's toolkit escapes data."""
     return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(value: str) -> str:
+    """A workflow command's property value, escaped as GitHub's toolkit escapes properties: a
+    newline cannot start another command, a comma or colon cannot add or end a property."""
+    return _esc(value).replace(":", "%3A").replace(",", "%2C")
 
 
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
@@ -265,7 +275,8 @@ def _uri(path: str | None) -> str:
     if not path:
         return "template"
     rel = os.path.relpath(path) if os.path.isabs(path) else path
-    return rel.replace(os.sep, "/")
+    # a URI reference: spaces, '#', '?', '%' and control characters percent-encoded
+    return quote(rel.replace(os.sep, "/"), safe="/", errors="surrogateescape")
 
 
 def _location(uri: str, line: int, column: int, end_line: int | None, end_column: int | None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .errors import parse_error
+from .errors import parse_error, refuse_lone_carriage_returns
 from .source import MAP, MAX_DEPTH, SCALAR, SEQ, TAG, Key, Node, tag_key
 
 try:  # libyaml is several times faster; the pure-Python composer gives identical nodes
@@ -47,6 +47,7 @@ class YamlTree:
 
 def load(text: str) -> tuple[Any, YamlTree]:
     """Plain data (short-form tags as long form) and the composed tree; ParseError if unreadable."""
+    refuse_lone_carriage_returns(text)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -107,10 +108,14 @@ class _Builder:
                 return node.value
             if tag[0] == "!":
                 return _short_form(tag, node.value)
-            return _scalar(node)
+            if tag not in _CORE_TAGS:
+                _refuse_tag(node)
+            return _checked_scalar(node)
         if depth >= MAX_DEPTH:
             m = node.start_mark
             raise parse_error(f"nesting deeper than {MAX_DEPTH} levels", m.line + 1, m.column + 1)
+        if tag[0] != "!" and tag not in _CORE_TAGS:
+            _refuse_tag(node)
         if cls is SequenceNode:
             value: Any = [self.build(item, depth + 1) for item in node.value]
         else:
@@ -157,6 +162,33 @@ def _short_form(tag: str, value: Any) -> dict[str, Any]:
         name, _, attribute = value.partition(".")
         return {"Fn::GetAtt": [name, attribute]}
     return {tag_key(tag): value}
+
+
+# YAML's own types, which CloudFormation reads; any other `!!` or `!<...>` tag it rejects (and
+# `!!python/...` is never constructed)
+_CORE_TAGS = frozenset(_T + name for name in ("str", "int", "float", "bool", "null", "merge", "binary",
+                                              "timestamp", "seq", "map", "set", "omap", "pairs", "value"))
+
+
+def _refuse_tag(node: Any) -> None:
+    m = node.start_mark
+    tag = "!!" + node.tag[len(_T):] if node.tag.startswith(_T) else f"!<{node.tag}>"
+    raise parse_error(f"tag {tag} is not one CloudFormation reads", m.line + 1, m.column + 1)
+
+
+def _checked_scalar(node: ScalarNode) -> Any:
+    """The scalar's value; a parse error at the scalar where its tag cannot read its text."""
+    try:
+        return _scalar(node)
+    except (ValueError, KeyError):
+        m = node.start_mark
+        tag = "!!" + node.tag[len(_T):] if node.tag.startswith(_T) else node.tag
+        value = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+        if node.tag == INT and node.value.strip("+-_0123456789") == "":
+            message = f"an integer too long to read ({len(node.value)} digits)"
+        else:
+            message = f"{value!r} is not a valid {tag}"
+        raise parse_error(message, m.line + 1, m.column + 1) from None
 
 
 def _scalar(node: ScalarNode) -> Any:

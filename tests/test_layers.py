@@ -17,7 +17,7 @@ LAYERS = {
     "base": {"pointer", "errors", "values"},
     "parse": {"document", "yaml_reader", "json_reader", "source"},
     # what rules read: the template, and what its tests use (output keys, names), read from files
-    "model": {"template", "testscan"},
+    "model": {"template", "testscan", "structure"},
     "rules": {"rule", "kit", "schemas", "impact", "disaster_recovery", "rules"},
     "write": {"style", "render", "writer"},
     "engine": {"engine", "suppression", "settings", "config", "fileio", "api", "runner"},
