@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, Sequence
+from typing import Any, Sequence, TextIO
 
 VERSION = "0.1.0"
 
@@ -18,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def selection(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="+", metavar="PATH", help="template files or folders")
+        p.add_argument("paths", nargs="+", metavar="PATH", help="template files or folders; - reads stdin")
+        p.add_argument("--stdin-filename", metavar="NAME",
+                       help="the name of the template read from stdin (its format and configuration)")
         p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
         p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
         p.add_argument("--config", metavar="FILE", help="use this configuration file only")
@@ -56,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     config.add_argument("path", metavar="PATH")
     config.add_argument("--config", metavar="FILE", help="use this configuration file only")
 
+    server = sub.add_parser("server", help="run the language server on stdio (needs cfnfix[server])")
+    server.add_argument("--debounce", type=float, default=50, metavar="MS",
+                        help="wait this long after a change before checking (default 50)")
+    sub.add_parser("mcp", help="run the Model Context Protocol server on stdio (needs cfnfix[mcp])")
+
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rule = sub.add_parser("rule", help="show one rule's documentation")
@@ -80,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _outputs(args)
         if args.command == "tests":
             return _tests(args)
+        if args.command in ("server", "mcp"):
+            return _serve(args)
         return _run(args)
     except BrokenPipeError:
         return 1
@@ -194,6 +203,23 @@ def _tests(args: argparse.Namespace) -> int:
     return 1
 
 
+def _serve(args: argparse.Namespace) -> int:
+    # pygls and mcp are optional and slow to import: only these commands load them
+    extra, module = ("server", "pygls") if args.command == "server" else ("mcp", "mcp")
+    try:
+        __import__(module)
+    except ImportError:
+        _error(f"`cfnfix {args.command}` needs {module}: pip install 'cfnfix[{extra}]'")
+        return 2
+    if args.command == "server":
+        from .lsp import main as serve_lsp
+
+        return serve_lsp(args.debounce / 1000)
+    from .mcp_server import main as serve_mcp
+
+    return serve_mcp()
+
+
 def _run(args: argparse.Namespace) -> int:
     from . import runner
     from .errors import CfnfixError
@@ -211,6 +237,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "apply":
         mode = "diff" if args.diff else "patch" if args.patch else "apply"
     try:
+        if "-" in args.paths:
+            return _run_stdin(args, mode, overrides)
         results, problems = runner.run(args.paths, mode, overrides, args.config,
                                        jobs=args.jobs or os.cpu_count() or 1, only_templates=args.only_templates)
     except CfnfixError as exc:
@@ -221,7 +249,10 @@ def _run(args: argparse.Namespace) -> int:
     errors = [r for r in results if r.error]
     for r in errors:
         _error(str(r.error))
-    status = 2 if problems or errors else 0
+    return _report(args, mode, results, 2 if problems or errors else 0)
+
+
+def _report(args: argparse.Namespace, mode: str, results: list, status: int) -> int:
     if mode in ("check", "sarif"):
         out = _check_report(args.format, results)
         if args.output:
@@ -234,6 +265,29 @@ def _run(args: argparse.Namespace) -> int:
             status = max(status, 1)
         return status
     return max(status, _apply_report(mode, results))
+
+
+def _run_stdin(args: argparse.Namespace, mode: str, overrides: dict[str, Any]) -> int:
+    """`check -` and `apply -`: one template from stdin; `apply -` writes the fixed text to stdout
+    (nothing on an error) and its summary to stderr, as a filter in an editor wants."""
+    from . import runner
+
+    if args.paths != ["-"]:
+        _error("- (stdin) cannot be combined with other paths")
+        return 2
+    result = runner.run_stdin(sys.stdin.buffer.read(), args.stdin_filename, mode, overrides, args.config)
+    status = 0
+    if result.error:
+        _error(str(result.error))
+        status = 2
+    if mode != "apply":
+        return _report(args, mode, [result], status)
+    if result.error or result.fix is None:
+        return 2
+    sys.stdout.flush()
+    sys.stdout.buffer.write(result.fix.new_bytes)
+    sys.stdout.flush()
+    return _apply_report(mode, [result], out=sys.stderr)
 
 
 def _check_report(fmt: str, results: list) -> str:
@@ -249,7 +303,7 @@ def _check_report(fmt: str, results: list) -> str:
     return report.text(checks)
 
 
-def _apply_report(mode: str, results: list) -> int:
+def _apply_report(mode: str, results: list, out: TextIO | None = None) -> int:
     status = 0
     fixes = [r.fix for r in results if r.fix is not None and r.fix.error is None]
     if mode == "patch":
@@ -266,13 +320,13 @@ def _apply_report(mode: str, results: list) -> int:
     remaining = [(f.path, x) for f in fixes for x in f.remaining]
     for path, x in remaining:
         mark = " [~]" if x.fix and x.fix.safety == "unsafe" else ""
-        print(f"{path}:{x.line or 1}:{x.column or 1}: {x.code}{mark} {x.message}")
+        print(f"{path}:{x.line or 1}:{x.column or 1}: {x.code}{mark} {x.message}", file=out)
     line = f"Fixed {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)}"
     if remaining:
         unsafe = sum(1 for _, x in remaining if x.fix and x.fix.safety == "unsafe")
         line += f"; {len(remaining)} remain" + (f" ({unsafe} fixable with --unsafe-fixes)" if unsafe else "")
         status = 1
-    print(line + ".")
+    print(line + ".", file=out)
     return status
 
 

@@ -104,3 +104,11 @@ def _settings_for_folder(folder: str, overrides: tuple[tuple[str, Any], ...], co
     else:
         base = load_settings(find_config(Path(folder).resolve()))
     return base.model_copy(update=dict(overrides)) if overrides else base
+
+
+def forget() -> None:
+    """Drop what was read of configuration files, for a long-lived process (the language server)
+    to see a file edited since."""
+    find_config.cache_clear()
+    load_settings.cache_clear()
+    _settings_for_folder.cache_clear()

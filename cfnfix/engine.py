@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import pointer as jp
 from .document import Document, Format, parse_bytes, parse_text
@@ -13,6 +13,9 @@ from .errors import CfnfixError, ParseError, Problem
 from .rule import Finding, Fix, Rule
 from .settings import DEFAULT, Settings
 from .template import Template
+
+if TYPE_CHECKING:
+    from .writer import TextEdit
 
 MAX_PASSES = 10
 
@@ -44,6 +47,8 @@ class FixResult:
     error: Problem | None = None
     skipped: bool = False
     new_bytes: bytes = field(default=b"", repr=False)
+    # the splices that turn ``original`` into ``text``: (start, end, new text), offsets into ``original``
+    edits: tuple[TextEdit, ...] = field(default=(), repr=False)
 
     @property
     def changed(self) -> bool:
@@ -197,9 +202,10 @@ def _select(findings: list[Finding], settings: Settings) -> list[Finding]:
 
 
 def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> FixResult:
-    from .writer import write  # only fixing needs the writer and jsonpatch: keeps `check` quick to start
+    from .writer import EditLog, write  # only fixing needs the writer and jsonpatch: keeps `check` quick to start
 
     original = doc
+    log = EditLog(len(doc.text))
     rules = settings.rule_instances()
     applied: list[Finding] = []
     patch: list[dict[str, Any]] = []
@@ -210,7 +216,7 @@ def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None =
             if not chosen:
                 break
             ops = [dict(op) for finding in chosen for op in finding.fix.patch]  # type: ignore[union-attr]
-            doc = write(doc, ops, original.style)
+            doc = write(doc, ops, original.style, log)
             applied.extend(chosen)
             patch.extend(ops)
         else:
@@ -222,7 +228,7 @@ def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None =
         problem = exc.problem.at(path) if path else exc.problem
         return FixResult(path, original.format, original.text, original.text, error=problem)
     return FixResult(path, original.format, original.text, doc.text, tuple(applied), tuple(remaining),
-                     tuple(patch), suppressed, new_bytes=doc.to_bytes())
+                     tuple(patch), suppressed, new_bytes=doc.to_bytes(), edits=tuple(log.edits()))
 
 
 # -- files ------------------------------------------------------------------------------------

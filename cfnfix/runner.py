@@ -39,9 +39,10 @@ class FileResult:
         return self.check.skipped
 
 
-def process(path: str, named: bool, mode: Mode, settings: Settings) -> FileResult:
+def process(path: str, named: bool, mode: Mode, settings: Settings, raw: bytes | None = None) -> FileResult:
+    """One file; with ``raw`` (a template read from stdin) ``path`` only names it and nothing is written."""
     try:
-        doc = load(read_bytes(path), path, named)
+        doc = load(read_bytes(path) if raw is None else raw, path, named)
     except NotATemplate:
         return FileResult(path, CheckResult(path, None, skipped=True))
     except CfnfixError as exc:
@@ -50,7 +51,7 @@ def process(path: str, named: bool, mode: Mode, settings: Settings) -> FileResul
         checked = check_document(doc, settings, path)
         return FileResult(path, checked, fix_texts=_fix_texts(doc, checked) if mode == "sarif" else ())
     fixed = fix_document(doc, settings, path)
-    if fixed.error is None and mode == "apply" and fixed.changed:
+    if fixed.error is None and mode == "apply" and fixed.changed and raw is None:
         try:
             write_atomic(path, fixed.new_bytes)
         except CfnfixError as exc:
@@ -85,11 +86,7 @@ def _init_worker(settings: list[Settings]) -> None:
 
 def _process_item(item: tuple[str, bool, Mode, int]) -> FileResult:
     path, named, mode, index = item
-    try:
-        return process(path, named, mode, _SETTINGS[index])
-    except Exception as exc:  # noqa: BLE001 - the one boundary: a bug in cfnfix must not stop other files
-        problem = Problem(f"internal error ({type(exc).__name__}: {exc}); please report it with this file", path)
-        return FileResult(path, CheckResult(path, None, error=problem))
+    return _guarded(path, lambda: process(path, named, mode, _SETTINGS[index]))
 
 
 def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | None = None,
@@ -130,6 +127,22 @@ def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | N
             if Path(folder).is_dir() and not any(not r.skipped and _inside(r.path, folder) for r in results):
                 problems.append(Problem("no CloudFormation templates found in this folder", folder))
     return [r for r in results if not r.skipped], problems
+
+
+def run_stdin(raw: bytes, name: str | None, mode: Mode, overrides: dict[str, Any],
+              config: str | None = None) -> FileResult:
+    """A template given on stdin; ``name`` (``--stdin-filename``) gives its format and its configuration,
+    found from the name's folder as for a file."""
+    settings = settings_for(name or "-", overrides, config)
+    return _guarded(name or "-", lambda: process(name or "-", True, mode, settings, raw))
+
+
+def _guarded(path: str, work) -> FileResult:
+    try:
+        return work()
+    except Exception as exc:  # noqa: BLE001 - the one boundary: a bug in cfnfix must not stop other files
+        problem = Problem(f"internal error ({type(exc).__name__}: {exc}); please report it with this file", path)
+        return FileResult(path, CheckResult(path, None, error=problem))
 
 
 class _Progress:
