@@ -61,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     server = sub.add_parser("server", help="run the language server on stdio (needs cfnfix[server])")
     server.add_argument("--debounce", type=float, default=50, metavar="MS",
                         help="wait this long after a change before checking (default 50)")
-    sub.add_parser("mcp", help="run the Model Context Protocol server on stdio (needs cfnfix[mcp])")
+    mcp = sub.add_parser("mcp", help="run the Model Context Protocol server on stdio (needs cfnfix[mcp])")
+    mcp.add_argument("--root", metavar="DIR", help="the working folder: paths are read from it and written "
+                     "only inside it (default: the current folder)")
 
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -217,7 +219,7 @@ def _serve(args: argparse.Namespace) -> int:
         return serve_lsp(args.debounce / 1000)
     from .mcp_server import main as serve_mcp
 
-    return serve_mcp()
+    return serve_mcp(args.root)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -103,7 +103,10 @@ def _settings_for_folder(folder: str, overrides: tuple[tuple[str, Any], ...], co
         base = load_settings(Path(config_file).resolve())
     else:
         base = load_settings(find_config(Path(folder).resolve()))
-    return base.model_copy(update=dict(overrides)) if overrides else base
+    if not overrides:
+        return base
+    # validated anew rather than model_copy'd: a copy would keep the base's rules, made for its own selection
+    return Settings.model_validate({**base.model_dump(), **dict(overrides)})
 
 
 def forget() -> None:
