@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
@@ -275,9 +276,14 @@ def hover_text(located: Located) -> str:
     head = f"**{f.code}** `{f.name}` ({f.severity})\n\n{f.message}"
     if f.fix is not None:
         head += f"\n\nFix ({f.fix.safety}): {f.fix.title}."
+        # the rule kit's reason for the safety and the fix's impact on a deployed stack, where given
         reason = getattr(f.fix, "reason", None)
         if reason:
             head += f" {reason}"
+        impact = getattr(f.fix, "impact", None)
+        lines = impact.lines() if impact is not None and hasattr(impact, "lines") else []
+        if lines:
+            head += "\n\nOn a deployed stack it " + "; ".join(lines) + "."
     if rule is None:
         return head
     return f"{head}\n\n---\n\n{rule.doc()}"
@@ -292,6 +298,9 @@ class CfnfixServer(LanguageServer):
         self.debounce = debounce
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
+        # one analysis or fix at a time: rules and settings are shared, and a rule may keep what it
+        # found while detecting for its fixes
+        self.lock = threading.Lock()
 
     # what the client can take
     @property
@@ -318,9 +327,14 @@ class CfnfixServer(LanguageServer):
         known = self.analyses.get(uri)
         if known is not None and known.version == document.version and known.text == document.source:
             return known
-        analysis = analyse(uri, document.source, document.version, document.language_id, self.encoding)
+        with self.lock:
+            analysis = analyse(uri, document.source, document.version, document.language_id, self.encoding)
         self.analyses[uri] = analysis
         return analysis
+
+    def _analyse_locked(self, uri: str, text: str, version: int | None, language_id: str | None) -> Analysis:
+        with self.lock:
+            return analyse(uri, text, version, language_id, self.encoding)
 
     def schedule(self, uri: str, delay: float) -> None:
         task = self.pending.pop(uri, None)
@@ -336,7 +350,7 @@ class CfnfixServer(LanguageServer):
             return
         text, version = document.source, document.version
         try:
-            analysis = await asyncio.to_thread(analyse, uri, text, version, document.language_id, self.encoding)
+            analysis = await asyncio.to_thread(self._analyse_locked, uri, text, version, document.language_id)
         except Exception as exc:  # noqa: BLE001 - the one boundary: a bug in cfnfix must not stop the server
             log.exception("analysis of %s failed", uri)
             analysis = Analysis(uri, version, text, Positions(text, self.encoding),
@@ -362,8 +376,7 @@ class CfnfixServer(LanguageServer):
             self.schedule(uri, 0)
 
     # code actions
-    def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        analysis = self.current(params.text_document.uri)
+    def code_actions(self, analysis: Analysis | None, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         if analysis is None or analysis.doc is None:
             return []
         only = params.context.only
@@ -459,7 +472,9 @@ def make_server(debounce: float = DEBOUNCE_SECONDS) -> CfnfixServer:
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
         code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND]))
     def code_action(ls: CfnfixServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        return ls.code_actions(params)
+        analysis = ls.current(params.text_document.uri)
+        with ls.lock:
+            return ls.code_actions(analysis, params)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: CfnfixServer, params: lsp.HoverParams) -> lsp.Hover | None:

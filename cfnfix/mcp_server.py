@@ -141,7 +141,7 @@ def _plain(value: Any) -> Any:
 def _fix_json(finding: Finding) -> dict[str, Any] | None:
     if finding.fix is None:
         return None
-    data = {"title": finding.fix.title, "safety": finding.fix.safety}
+    data: dict[str, Any] = {"title": finding.fix.title, "safety": str(finding.fix.safety)}
     # the rule kit adds a reason and an impact to fixes; used when there
     for extra in ("reason", "impact"):
         value = getattr(finding.fix, extra, None)

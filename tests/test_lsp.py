@@ -149,8 +149,7 @@ async def test_diagnostics_then_the_cfx101_quick_fix_equals_apply_select_cfx101(
     assert cfx101.code_description.href == \
         "https://github.com/cfnfix/cfnfix/blob/main/docs/rules/hardcoded-service-linked-role.md"
     assert cfx101.message.startswith("ScalableTarget ServiceAutoScalingTarget hard-codes the service-linked role")
-    assert cfx101.message.endswith("(safe fix: Add a dedicated IAM role and point RoleARN at it)") or \
-        "(safe fix: " in cfx101.message
+    assert cfx101.message.endswith(" (safe fix: Add the role ServiceAutoScalingRole and use it in RoleARN)")
     cfx201 = next(d for d in first.diagnostics if d.code == "CFX201")
     assert "(unsafe fix: " in cfx201.message
 
@@ -276,6 +275,8 @@ async def test_hover_shows_the_rule_documentation(client: LanguageClient, tmp_pa
     assert hover.contents.kind == lsp.MarkupKind.Markdown
     assert hover.contents.value.startswith("**CFX101** `hardcoded-service-linked-role` (critical)")
     assert "## What it does" in hover.contents.value and "## Fix safety" in hover.contents.value
+    assert "\n\nOn a deployed stack it adds AWS::IAM::Role ServiceAutoScalingRole; modifies " \
+           "AWS::ApplicationAutoScaling::ScalableTarget ServiceAutoScalingTarget.\n" in hover.contents.value
     assert hover.range == cfx101.range
     nothing = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri),
                                                                      lsp.Position(0, 0)))

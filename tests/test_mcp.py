@@ -94,6 +94,12 @@ async def test_check_and_fix_the_example(tmp_path):
     assert all(a["safety"] in ("safe", "unsafe") and a["title"] for a in fixed["applied"])
     assert [(a["code"], a["pointer"]) for a in safe["applied"]] == \
         [("CFX101", "/Resources/ServiceAutoScalingTarget/Properties/RoleARN")]
+    (role,) = safe["applied"]
+    assert role["impact"] == {"adds": ["ServiceAutoScalingRole"], "modifies": ["ServiceAutoScalingTarget"],
+                              "replaces": [], "removes": [], "parameters_added": [], "parameters_removed": []}
+    assert role["safety"] == "safe" and role["reason"].startswith("The template already declares IAM resources")
+    assert safe["impact"] == role["impact"]
+    assert "ServiceAutoScalingRole" in fixed["impact"]["adds"]
     assert safe["written"] is False and (tmp_path / "template.yaml").read_text(encoding="utf-8") == original
 
 
