@@ -123,4 +123,4 @@ def test_corpus_fixed_text_is_its_edits_of_the_original():
         if result.error is None and result.changed:
             assert splice(doc.text, result.edits) == result.text, path
             checked += 1
-    assert checked > 50
+    assert checked > 200  # 235 of the 527 templates change (the rules of today)

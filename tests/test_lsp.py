@@ -59,6 +59,16 @@ async def client(lsp_client: LanguageClient, tmp_path):
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(config=ClientServerConfig(
+    server_command=[sys.executable, "-m", "cfnfix.cli", "server", "--debounce", "0"], client_factory=_make_client))
+async def eager_client(lsp_client: LanguageClient, tmp_path):
+    """A server that checks on every change at once: a second change meets the first one's analysis."""
+    await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("neovim"), root_uri=tmp_path.as_uri()))
+    yield
+    await lsp_client.shutdown_session()
+
+
 # -- helpers ----------------------------------------------------------------------------------
 
 
@@ -216,6 +226,30 @@ async def test_syntax_error_is_one_diagnostic_and_the_server_keeps_running(clien
     change(client, uri, 2, good)
     second = await published(client, uri, 2)
     assert summary(second.diagnostics) == EXAMPLE_DIAGNOSTICS
+
+
+@pytest.mark.asyncio
+async def test_a_change_while_the_analysis_is_in_flight_without_debounce(eager_client: LanguageClient, tmp_path):
+    client = eager_client
+    path = _example(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    uri = open_document(client, path, "yaml")
+    await published(client, uri, 1)
+    without_role = "\n".join(line for line in text.split("\n") if "RoleARN:" not in line)
+    for version in range(2, 8):  # six changes back to back, each starting an analysis at once
+        change(client, uri, version, without_role if version % 2 == 0 else text)
+    last = await published(client, uri, 7)
+    assert summary(last.diagnostics) == EXAMPLE_DIAGNOSTICS
+    await asyncio.sleep(0.3)
+    versions = [p.version for p in client.published if p.uri == uri]  # type: ignore[attr-defined]
+    # never a stale version after a newer one, and nothing after the last
+    assert versions == sorted(versions) and versions[-1] == 7
+    # neovim's capabilities: no versioned document changes, so plain `changes`
+    cfx101 = next(d for d in last.diagnostics if d.code == "CFX101")
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri), cfx101.range, lsp.CodeActionContext([cfx101])))
+    edits = actions[0].edit.changes[uri]
+    assert apply_edits(text, edits) == cfnfix_apply(path, "--select", "CFX101")
 
 
 @pytest.mark.asyncio

@@ -113,6 +113,8 @@ async def test_bad_templates_are_tool_errors_with_file_line_and_column(tmp_path)
         missing = error(await client.call_tool("check", {"path": "nowhere.yaml"}))
         neither = error(await client.call_tool("check", {}))
         unknown = error(await client.call_tool("explain", {"rule": "CFX999"}))
+        wrong_type = error(await client.call_tool("check", {"text": 5}))
+        binary = error(await client.call_tool("check", {"text": "\x00\x01"}))
         # and the server still answers
         explained = await client.call_tool("explain", {"rule": "CFX101"})
     message = "3:1: while parsing a flow node, did not find expected node content"
@@ -122,6 +124,8 @@ async def test_bad_templates_are_tool_errors_with_file_line_and_column(tmp_path)
     assert missing == "Error executing tool check: nowhere.yaml: cannot read: No such file or directory"
     assert neither.endswith("give either text (the template) or path (a template file), not both or neither")
     assert unknown.endswith("no rule 'CFX999'; the rules are CFX101, CFX201, CFX202, CFX301, CFX401")
+    assert "text" in wrong_type and "string" in wrong_type.lower()
+    assert binary == "Error executing tool check: <text>: binary file, not a template"
     (content,) = explained.content
     assert content.text.startswith("# hardcoded-service-linked-role (CFX101)\n\nSeverity: critical.")
     assert "## Fix safety" in content.text
