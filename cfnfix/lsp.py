@@ -312,6 +312,11 @@ class CfnfixServer(LanguageServer):
         edit = workspace.workspace_edit if workspace else None
         return bool(edit and edit.document_changes)
 
+    def _disabled_support(self) -> bool:
+        document = self.client_capabilities.text_document
+        code_action = document.code_action if document else None
+        return bool(code_action and code_action.disabled_support)
+
     def workspace_edit(self, analysis: Analysis, edits: list[lsp.TextEdit]) -> lsp.WorkspaceEdit:
         if self._versioned_edits():
             document = lsp.OptionalVersionedTextDocumentIdentifier(analysis.uri, analysis.version)
@@ -404,8 +409,9 @@ class CfnfixServer(LanguageServer):
             title = f"{f.code}: {f.fix.title}{unsafe}"
             edits = fix_edits(analysis, located)
             if isinstance(edits, str):
-                actions.append(lsp.CodeAction(title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                                              disabled=lsp.CodeActionDisabled(edits)))
+                if self._disabled_support():  # shown greyed out with why; else left out
+                    actions.append(lsp.CodeAction(title, kind=lsp.CodeActionKind.QuickFix,
+                                                  diagnostics=[diagnostic], disabled=lsp.CodeActionDisabled(edits)))
             else:
                 actions.append(lsp.CodeAction(title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                                               is_preferred=f.fix.safety == "safe",
