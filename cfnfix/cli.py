@@ -7,7 +7,7 @@ import json
 import os
 import signal
 import sys
-from typing import Any, Sequence
+from typing import Any, Sequence, TextIO
 
 VERSION = "0.1.0"
 SEVERITIES = ("critical", "high", "medium", "low")  # as cfnfix.rule.SEVERITIES, without importing the rules
@@ -20,7 +20,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def selection(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="+", metavar="PATH", help="template files or folders")
+        p.add_argument("paths", nargs="+", metavar="PATH", help="template files or folders; - reads stdin")
+        p.add_argument("--stdin-filename", metavar="NAME",
+                       help="the name of the template read from stdin (its format and configuration)")
         p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run (or ALL)")
         p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
         p.add_argument("--extend-select", metavar="CODES", help="codes or prefixes to run on top of the selection")
@@ -81,6 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     config.add_argument("path", metavar="PATH")
     config.add_argument("--config", metavar="FILE", help="use this configuration file only")
 
+    server = sub.add_parser("server", help="run the language server on stdio (needs cfnfix[server])")
+    server.add_argument("--debounce", type=float, default=50, metavar="MS",
+                        help="wait this long after a change before checking (default 50)")
+    mcp = sub.add_parser("mcp", help="run the Model Context Protocol server on stdio (needs cfnfix[mcp])")
+    mcp.add_argument("--root", metavar="DIR", help="the working folder: paths are read from it and written "
+                     "only inside it (default: the current folder)")
+
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rule = sub.add_parser("rule", help="show one rule's documentation")
@@ -107,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _outputs(args)
         if args.command == "tests":
             return _tests(args)
+        if args.command in ("server", "mcp"):
+            return _serve(args)
         return _run(args)
     except BrokenPipeError:
         return 1
@@ -255,6 +266,23 @@ def _color(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
+def _serve(args: argparse.Namespace) -> int:
+    # pygls and mcp are optional and slow to import: only these commands load them
+    extra, module = ("server", "pygls") if args.command == "server" else ("mcp", "mcp")
+    try:
+        __import__(module)
+    except ImportError:
+        _error(f"`cfnfix {args.command}` needs {module}: pip install 'cfnfix[{extra}]'")
+        return 2
+    if args.command == "server":
+        from .lsp import main as serve_lsp
+
+        return serve_lsp(args.debounce / 1000)
+    from .mcp_server import main as serve_mcp
+
+    return serve_mcp(args.root)
+
+
 def _run(args: argparse.Namespace) -> int:
     from . import runner
     from .engine import CheckResult
@@ -281,6 +309,8 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     previous = signal.signal(signal.SIGTERM, _terminated)  # a CI step's cancel stops as ^C does
     try:
+        if "-" in args.paths:
+            return _run_stdin(args, mode, overrides)
         results, problems = runner.run(args.paths, mode, overrides, args.config, jobs=args.jobs,
                                        only_templates=args.only_templates,
                                        respect_gitignore=args.respect_gitignore,
@@ -302,7 +332,10 @@ def _run(args: argparse.Namespace) -> int:
         _explain(results, overrides, args.config)
     # a path that does not exist, or a broken configuration file, is an error in every report
     unread = [runner.FileResult(p.path or "", CheckResult(p.path, None, error=p)) for p in problems]
-    status = 2 if problems or errors else 0
+    return _report(args, mode, results, unread, 2 if problems or errors else 0)
+
+
+def _report(args: argparse.Namespace, mode: str, results: list, unread: list, status: int) -> int:
     if mode in ("diff", "patch"):
         # what would change, not what remains: 1 when the diff or the patch is not empty
         failing = any(r.fix is not None and r.fix.error is None and (r.fix.changed if mode == "diff" else r.fix.patch)
@@ -312,6 +345,7 @@ def _run(args: argparse.Namespace) -> int:
     if mode in ("check", "sarif"):
         out = _check_report(args, unread + results)
         if args.output and args.output != "-":
+            from .errors import CfnfixError
             from .fileio import write_atomic
 
             try:
@@ -353,6 +387,31 @@ def _explain(results: list, overrides: dict[str, Any], config: str | None) -> No
         print(f"cfnfix: {r.path}: settings from {source or 'defaults'}; rules {rules}", file=sys.stderr)
 
 
+def _run_stdin(args: argparse.Namespace, mode: str, overrides: dict[str, Any]) -> int:
+    """`check -` and `apply -`: one template from stdin; `apply -` writes the fixed text to stdout
+    (nothing on an error) and its summary to stderr, as a filter in an editor wants."""
+    from . import runner
+
+    if args.paths != ["-"]:
+        _error("- (stdin) cannot be combined with other paths")
+        return 2
+    result = runner.run_stdin(sys.stdin.buffer.read(), args.stdin_filename, mode, overrides, args.config)
+    status = 0
+    if result.error:
+        _error(str(result.error))
+        status = 2
+    if mode != "apply":
+        return _report(args, mode, [result], [], status)
+    if result.error or result.fix is None:
+        return 2
+    sys.stdout.flush()
+    sys.stdout.buffer.write(result.fix.new_bytes)
+    sys.stdout.flush()
+    _apply_report(mode, args, [result], out=sys.stderr)
+    failing = any(_fails(f.severity, args.fail_on) for f in result.fix.remaining)
+    return 1 if failing and not args.exit_zero else 0
+
+
 def _check_report(args: argparse.Namespace, results: list) -> str:
     from . import report
 
@@ -369,9 +428,10 @@ def _check_report(args: argparse.Namespace, results: list) -> str:
     return report.text(checks, color=_color(args.color), quiet=args.quiet, show_fixes=args.show_fixes)
 
 
-def _apply_report(mode: str, args: argparse.Namespace, results: list) -> None:
+def _apply_report(mode: str, args: argparse.Namespace, results: list, out: TextIO | None = None) -> None:
     from . import report
 
+    out = out or sys.stdout
     fixes = [r.fix for r in results if r.fix is not None and r.fix.error is None]
     if mode == "patch":
         files = [{"path": f.path, "patch": list(f.patch)} for f in fixes if f.patch]
@@ -389,9 +449,9 @@ def _apply_report(mode: str, args: argparse.Namespace, results: list) -> None:
             print(f"cfnfix: warning: {Problem(warning, f.path)}", file=sys.stderr)
     checks = [r.check for r in results]
     if args.format == "json":
-        sys.stdout.write(report.apply_json(checks, fixes))
+        out.write(report.apply_json(checks, fixes))
         return
-    sys.stdout.write(report.apply_text(checks, fixes, color=_color(args.color), quiet=args.quiet,
+    out.write(report.apply_text(checks, fixes, color=_color(args.color), quiet=args.quiet,
                                        show_fixes=args.show_fixes))
 
 

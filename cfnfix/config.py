@@ -120,11 +120,17 @@ def _settings_for_folder(folder: str, overrides: tuple[tuple[str, Any], ...], co
     for key in EXTENDING:
         if key in update:
             update[key] = getattr(base, key) + tuple(update[key])
-    return base.model_copy(update=update)
+    return _copy(base, update)
+
+
+def _copy(settings: Settings, update: dict[str, Any]) -> Settings:
+    # validated anew rather than model_copy'd: a copy would keep the rules made for the old selection
+    return Settings.model_validate({**settings.model_dump(), **update})
 
 
 def forget() -> None:
-    """Drop what was read of configuration files, for a long-lived process whose files changed."""
+    """Drop what was read of configuration files, for a long-lived process (the language server)
+    to see a file edited since."""
     find_config.cache_clear()
     load_settings.cache_clear()
     _settings_for_folder.cache_clear()
@@ -146,4 +152,4 @@ def _with_found_tests(settings: Settings, folder: str) -> Settings:
     rules = dict(settings.rules)
     for rule in wanting:
         rules[rule.code] = {**(rules.pop(rule.name, None) or rules.get(rule.code) or {}), "tests": str(found)}
-    return settings.model_copy(update={"rules": rules})
+    return _copy(settings, {"rules": rules})

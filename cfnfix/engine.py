@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import pointer as jp
 from .document import Document, Format, parse_bytes, parse_text
@@ -15,6 +15,9 @@ from .rule import Finding, Fix, Rule
 from .settings import DEFAULT, Settings
 from .suppression import BadSuppression, Suppression, read_suppressions
 from .template import Template
+
+if TYPE_CHECKING:
+    from .writer import TextEdit
 
 MAX_PASSES = 10
 
@@ -52,6 +55,8 @@ class FixResult:
     skipped: bool = False
     new_bytes: bytes = field(default=b"", repr=False)
     warnings: tuple[str, ...] = ()  # true of the fixed file, not errors: past the TemplateBody size
+    # the splices that turn ``original`` into ``text``: (start, end, new text), offsets into ``original``
+    edits: tuple[TextEdit, ...] = field(default=(), repr=False)
 
     @property
     def changed(self) -> bool:
@@ -263,8 +268,10 @@ def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None =
 def _fix_passes(doc: Document, settings: Settings, path: str | None,
                 held: dict[tuple[str, str], str]) -> FixResult:
     from .style import style_of
+    from .writer import EditLog
 
     original = doc
+    log = EditLog(len(doc.text))
     rules = settings.rule_instances()
     applied: list[Finding] = []
     patch: list[dict[str, Any]] = []
@@ -275,7 +282,7 @@ def _fix_passes(doc: Document, settings: Settings, path: str | None,
             chosen = _select(findings, settings, needs)
             if not chosen:
                 break
-            doc, chosen = _write_pass(doc, chosen, style_of(original), held)
+            doc, chosen = _write_pass(doc, chosen, style_of(original), held, log)
             ops = [dict(op) for finding in chosen for op in finding.fix.patch]  # type: ignore[union-attr]
             applied.extend(chosen)
             patch.extend(ops)
@@ -290,7 +297,7 @@ def _fix_passes(doc: Document, settings: Settings, path: str | None,
         problem = exc.problem.at(path) if path else exc.problem
         return FixResult(path, original.format, original.text, original.text, error=problem)
     return FixResult(path, original.format, original.text, doc.text, tuple(applied), tuple(remaining),
-                     tuple(patch), suppressed, new_bytes=doc.to_bytes())
+                     tuple(patch), suppressed, new_bytes=doc.to_bytes(), edits=tuple(log.edits()))
 
 
 def _key(finding: Finding) -> tuple[str, str]:
@@ -301,8 +308,8 @@ def _without_held_fix(finding: Finding, held: dict[tuple[str, str], str]) -> Fin
     return finding.with_fix(None) if finding.fix is not None and _key(finding) in held else finding
 
 
-def _write_pass(doc: Document, chosen: list[Finding], style: Any,
-                held: dict[tuple[str, str], str]) -> tuple[Document, list[Finding]]:
+def _write_pass(doc: Document, chosen: list[Finding], style: Any, held: dict[tuple[str, str], str],
+                log: Any = None) -> tuple[Document, list[Finding]]:
     """The pass's fixes written together; when that fails, each alone, so that one fix the writer
     cannot do (a path through a YAML alias) is held back and the others are kept."""
     from .errors import WriteError
@@ -312,7 +319,7 @@ def _write_pass(doc: Document, chosen: list[Finding], style: Any,
         return [dict(op) for finding in findings for op in finding.fix.patch]  # type: ignore[union-attr]
 
     try:
-        return write(doc, ops(chosen), style), chosen
+        return write(doc, ops(chosen), style, log), chosen
     except WriteError:
         if len(chosen) == 1:
             held[_key(chosen[0])] = _unwritable(doc, chosen[0], style)
@@ -326,7 +333,7 @@ def _write_pass(doc: Document, chosen: list[Finding], style: Any,
             held[_key(finding)] = f"cfnfix cannot write this fix: {exc.problem.message}"
     if not writable:
         return doc, []
-    return write(doc, ops(writable), style), writable
+    return write(doc, ops(writable), style, log), writable
 
 
 def _unwritable(doc: Document, finding: Finding, style: Any) -> str:

@@ -43,9 +43,12 @@ class FileResult:
         return self.check.skipped
 
 
-def process(path: str, named: bool, mode: Mode, settings: Settings) -> FileResult:
+def process(path: str, named: bool, mode: Mode, settings: Settings, raw: bytes | None = None) -> FileResult:
+    """One file; with ``raw`` (a template read from stdin) ``path`` only names it and nothing is written."""
     try:
-        raw, snapshot = read_snapshot(path)
+        snapshot = None  # a template from stdin: nothing is written back
+        if raw is None:
+            raw, snapshot = read_snapshot(path)
         doc = load(raw, path, named)
     except NotATemplate:
         return FileResult(path, CheckResult(path, None, skipped=True))
@@ -55,7 +58,7 @@ def process(path: str, named: bool, mode: Mode, settings: Settings) -> FileResul
         checked = check_document(doc, settings, path)
         return FileResult(path, checked, fix_texts=_fix_texts(doc, checked) if mode == "sarif" else ())
     fixed = fix_document(doc, settings, path)
-    if fixed.error is None and mode == "apply" and fixed.changed:
+    if fixed.error is None and mode == "apply" and fixed.changed and snapshot is not None:
         try:
             with _signals_held():  # a write and its count are one step for an interrupt
                 write_atomic(path, fixed.new_bytes, snapshot)
@@ -136,11 +139,7 @@ _PR_SET_PDEATHSIG = 1
 
 def _process_item(item: tuple[str, bool, Mode, int]) -> FileResult:
     path, named, mode, index = item
-    try:
-        return process(path, named, mode, _SETTINGS[index])
-    except Exception as exc:  # noqa: BLE001 - the one boundary: a bug in cfnfix must not stop other files
-        problem = Problem(f"internal error ({type(exc).__name__}: {exc}); please report it with this file", path)
-        return FileResult(path, CheckResult(path, None, error=problem))
+    return _guarded(path, lambda: process(path, named, mode, _SETTINGS[index]))
 
 
 def _process_chunk(items: list[tuple[str, bool, Mode, int]]) -> list[FileResult]:
@@ -276,6 +275,22 @@ def _in_parallel(work: list[tuple[str, bool, Mode, int]], distinct: list[Setting
         raise Stopped(written) from None
     pool.shutdown(wait=True)
     return results
+
+
+def run_stdin(raw: bytes, name: str | None, mode: Mode, overrides: dict[str, Any],
+              config: str | None = None) -> FileResult:
+    """A template given on stdin; ``name`` (``--stdin-filename``) gives its format and its configuration,
+    found from the name's folder as for a file."""
+    settings = settings_for(name or "-", overrides, config)
+    return _guarded(name or "-", lambda: process(name or "-", True, mode, settings, raw))
+
+
+def _guarded(path: str, work) -> FileResult:
+    try:
+        return work()
+    except Exception as exc:  # noqa: BLE001 - the one boundary: a bug in cfnfix must not stop other files
+        problem = Problem(f"internal error ({type(exc).__name__}: {exc}); please report it with this file", path)
+        return FileResult(path, CheckResult(path, None, error=problem))
 
 
 class _Progress:

@@ -32,6 +32,67 @@ class Edit:
     depth: int = 0  # of the value inserted into: at one offset, an inner block's lines come first
 
 
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace ``text[start:end]`` of the text the first write started from (offsets in characters)."""
+
+    start: int
+    end: int
+    text: str
+
+
+class EditLog:
+    """The edits of successive writes to one text, composed into edits of the first text.
+
+    Editors take edits, not whole texts (a language server's ``TextEdit``s): the log keeps the
+    current text as pieces, each either a span of the first text or new text, so the composed
+    edits are exactly the splices made, never a diff of before and after.
+    """
+
+    def __init__(self, length: int):
+        self.length = length
+        self._pieces: list[tuple[int, int] | str] = [(0, length)] if length else []
+
+    def _cut(self, offset: int) -> int:
+        """The index of the piece that starts at ``offset`` of the current text, splitting one if needed."""
+        position = 0
+        for i, piece in enumerate(self._pieces):
+            if position == offset:
+                return i
+            size = len(piece) if isinstance(piece, str) else piece[1] - piece[0]
+            if offset < position + size:
+                cut = offset - position
+                if isinstance(piece, str):
+                    halves: list[tuple[int, int] | str] = [piece[:cut], piece[cut:]]
+                else:
+                    halves = [(piece[0], piece[0] + cut), (piece[0] + cut, piece[1])]
+                self._pieces[i:i + 1] = halves
+                return i + 1
+            position += size
+        return len(self._pieces)
+
+    def record(self, edits: list[Edit]) -> None:
+        """One batch of non-overlapping edits of the current text, in the order they are spliced."""
+        for edit in reversed(edits):  # from the end, so earlier offsets stay valid
+            first = self._cut(edit.start)
+            last = self._cut(edit.end)
+            self._pieces[first:last] = [edit.text] if edit.text else []
+
+    def edits(self) -> list[TextEdit]:
+        result: list[TextEdit] = []
+        done = 0
+        new: list[str] = []
+        for piece in [*self._pieces, (self.length, self.length)]:
+            if isinstance(piece, str):
+                new.append(piece)
+                continue
+            if piece[0] != done or new:
+                result.append(TextEdit(done, piece[0], "".join(new)))
+            new = []
+            done = piece[1]
+        return result
+
+
 def same(a: Any, b: Any) -> bool:
     """Equality that tells ``True`` from ``1`` and ``1`` from ``1.0``."""
     if type(a) is not type(b):
@@ -43,9 +104,11 @@ def same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def write(doc: Document, ops: list[dict], style: Style | None = None) -> Document:
-    """The document with ``ops`` applied as text edits; WriteError unless the result is exact."""
+def write(doc: Document, ops: list[dict], style: Style | None = None, log: EditLog | None = None) -> Document:
+    """The document with ``ops`` applied as text edits; WriteError unless the result is exact.
+    ``log``, if given, records the splices made, once the whole write has succeeded."""
     style = style or style_of(doc)
+    batches: list[list[Edit]] = []  # recorded in ``log`` only when the result is verified
     expected = doc.data  # copied path by path as operations touch it: doc.data stays as read
     current = doc
     pending: list[Edit] = []
@@ -62,19 +125,22 @@ def write(doc: Document, ops: list[dict], style: Style | None = None) -> Documen
         expected = _own_path(expected, path)
         apply_data_in_place(expected, [{k: copy.deepcopy(v) if k == "value" else v for k, v in op.items()}])
         if any(_overlaps(path, parent_is_list, op["op"], *seen) for seen in touched):
-            current = _flush(current, pending)
+            current = _flush(current, pending, batches)
             pending, touched = [], []
         edit, edited = _Planner(current, style).plan(op, path, expected)
         if any(jp.related(edited, seen[0]) for seen in touched):
             # the edit fell back to rewriting an enclosing value that an earlier edit touches
-            current = _flush(current, pending)
+            current = _flush(current, pending, batches)
             pending, touched = [], []
             edit, edited = _Planner(current, style).plan(op, path, expected)
         pending.append(edit)
         touched.append((edited, parent_is_list or edited != path, op["op"]))
-    current = _flush(current, pending)
+    current = _flush(current, pending, batches)
     if not same(current.data, expected):
         raise _fail("the edited text does not read back as the patched data; nothing was written")
+    if log is not None:
+        for batch in batches:
+            log.record(batch)
     return current
 
 
@@ -146,7 +212,7 @@ def _overlaps(path: tuple[str, ...], in_list: bool, kind: str,
     return siblings and (in_list or seen_in_list or "remove" in (kind, seen_kind))
 
 
-def _flush(doc: Document, edits: list[Edit]) -> Document:
+def _flush(doc: Document, edits: list[Edit], batches: list[list[Edit]] | None = None) -> Document:
     if not edits:
         return doc
     original = doc.text
@@ -162,9 +228,12 @@ def _flush(doc: Document, edits: list[Edit]) -> Document:
     pieces.append(original[done:])
     text = "".join(pieces)
     try:
-        return parse_text(text, doc.format, bom=doc.bom)
+        written = parse_text(text, doc.format, bom=doc.bom)
     except CfnfixError as exc:
         raise _fail(f"an edit made the text unreadable ({exc.problem.message}); nothing was written") from None
+    if batches is not None:
+        batches.append([edits[i] for i in order])
+    return written
 
 
 class _Planner:

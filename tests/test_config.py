@@ -204,3 +204,13 @@ def test_unused_suppressions_are_reported_on_request(project):
     assert findings[-1]["pointer"] == "/Resources/Queue/Metadata/cfnfix/ignore/0"
     assert findings[-1]["message"] == "the suppression of CFX301 matches no finding; remove it"
     assert loud.returncode == 1
+
+
+def test_flags_select_rules_even_after_the_files_settings_made_theirs(tmp_path):
+    # a long-lived process (language server, MCP server) asks for a folder's settings with and without
+    # flags; the flagged settings once kept the rules the unflagged ones had made
+    from cfnfix.config import settings_for
+
+    path = str(tmp_path / "t.yaml")
+    assert len(settings_for(path, {}).rule_instances()) == 5
+    assert [r.code for r in settings_for(path, {"select": ("cfx101",)}).rule_instances()] == ["CFX101"]

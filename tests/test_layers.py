@@ -22,6 +22,8 @@ LAYERS = {
     "write": {"style", "render", "writer"},
     "engine": {"engine", "suppression", "settings", "config", "fileio", "api", "runner"},
     "commands": {"outputs", "testcoverage"},
+    # where templates are written: an editor's language server and an agent's MCP server
+    "editors": {"lsp", "mcp_server"},
     "leaf": {"cli", "report", "testing", "ruledocs", "__main__"},
     "package": {"__init__", "data"},
 }
@@ -33,8 +35,9 @@ MAY_IMPORT = {
     "write": {"base", "parse", "write"},
     "engine": {"base", "parse", "model", "rules", "write", "engine", "package"},
     "commands": {"base", "parse", "model", "commands"},
-    "leaf": {"base", "parse", "model", "rules", "write", "engine", "commands", "package"},
-    "package": {"base", "parse", "model", "rules", "write", "engine", "commands", "leaf", "package"},
+    "editors": {"base", "parse", "model", "rules", "write", "engine", "package"},
+    "leaf": {"base", "parse", "model", "rules", "write", "engine", "commands", "editors", "package"},
+    "package": {"base", "parse", "model", "rules", "write", "engine", "commands", "editors", "leaf", "package"},
 }
 ONLY_CLI_IMPORTS = {"cli", "report"}
 
