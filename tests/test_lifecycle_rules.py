@@ -1,0 +1,69 @@
+"""CFX501-CFX505 beyond their examples: severity by date, option checks, cross-rule passes."""
+
+from __future__ import annotations
+
+import pytest
+
+import cfnfix
+from cfnfix.config import settings_from
+from cfnfix.errors import CfnfixError
+
+PYTHON39 = """\
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.9
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: {S3Bucket: b, S3Key: k}
+"""
+
+
+def _cfx501(text: str, as_of: str):
+    settings = cfnfix.Settings(select=("CFX501",), rules={"CFX501": {"as-of": as_of}})
+    return cfnfix.check_text(text, "yaml", settings).findings
+
+
+@pytest.mark.parametrize("as_of,severity", [("2026-06-01", "critical"), ("2026-05-31", "high"),
+                                            ("2025-12-15", "high")])
+def test_cfx501_is_critical_once_creation_is_blocked(as_of, severity):
+    finding, = _cfx501(PYTHON39, as_of)
+    assert finding.severity == severity
+    assert finding.fix.safety == "unsafe"
+    assert [op for op in finding.fix.patch if op["op"] == "replace"] == [
+        {"op": "replace", "path": "/Resources/Fn/Properties/Runtime", "value": "python3.14"}]
+
+
+def test_cfx501_nothing_before_the_deprecation_date():
+    assert _cfx501(PYTHON39, "2025-12-14") == ()
+
+
+def test_cfx501_successor_skips_runtimes_deprecated_by_then():
+    # on 2029-07-01 python3.13 and python3.14 are deprecated too: no python runtime is left
+    finding, = _cfx501(PYTHON39, "2029-07-01")
+    assert "no successor is known" in finding.message and finding.fix is None
+
+
+def test_cfx501_function_sharing_a_parameter_is_one_finding():
+    text = """\
+Parameters:
+  Runtime: {Type: String, Default: nodejs16.x}
+Resources:
+  A:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: !Ref Runtime, Handler: i.h, Role: r, Code: {S3Bucket: b, S3Key: k}}
+  B:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: !Ref Runtime, Handler: i.h, Role: r, Code: {S3Bucket: b, S3Key: k}}
+"""
+    finding, = _cfx501(text, "2026-12-01")
+    assert finding.pointer == "/Resources/A/Properties/Runtime"
+    assert finding.fix.patch == ({"op": "test", "path": "/Parameters/Runtime/Default", "value": "nodejs16.x"},
+                                 {"op": "replace", "path": "/Parameters/Runtime/Default", "value": "nodejs24.x"})
+
+
+def test_cfx501_as_of_must_be_a_date(tmp_path):
+    with pytest.raises(CfnfixError) as exc:
+        settings_from({"rules": {"CFX501": {"as-of": "soon"}}}, tmp_path / ".cfnfix.toml")
+    assert "rules.CFX501.as-of" in exc.value.problem.message
