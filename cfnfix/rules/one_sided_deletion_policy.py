@@ -1,0 +1,231 @@
+"""CFX503 one-sided-deletion-policy: a DeletionPolicy without an UpdateReplacePolicy, or the reverse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import pointer as jp
+from ..rule import Example, Finding, Fix, Rule, add_op, test_op
+from ..template import Template
+
+# what cfn-lint (W3011) leaves out too: old versions are kept on purpose, and replacing one keeps it anyway
+EXEMPT_TYPES = ("AWS::Lambda::Version", "AWS::Lambda::LayerVersion")
+# UpdateReplacePolicy takes Delete, Retain and Snapshot: RetainExceptOnCreate is a DeletionPolicy only
+REPLACE_VALUE = {"RetainExceptOnCreate": "Retain"}
+
+
+@dataclass(frozen=True)
+class PolicyPayload:
+    present: str   # the attribute the resource has
+    missing: str   # the one to add
+    value: Any
+
+
+class OneSidedDeletionPolicy(Rule):
+    """## What it does
+    Finds resources with a `DeletionPolicy` and no `UpdateReplacePolicy`, or an
+    `UpdateReplacePolicy` and no `DeletionPolicy`, when the one given is not `Delete` (the
+    default, which needs no partner).
+
+    ## Why does this fail?
+    The two attributes guard different events. `DeletionPolicy: Snapshot` keeps a snapshot when
+    the resource is deleted with its stack, but when an update replaces the resource (a change to
+    a create-only property such as a database's `DBClusterIdentifier` or a bucket's name) the old
+    one is removed under `UpdateReplacePolicy`, which defaults to `Delete`: the data goes without
+    the snapshot the author asked for.
+
+    ## Fix
+    Adds the missing attribute, right after the one present, with the same value.
+    `DeletionPolicy: RetainExceptOnCreate` gets `UpdateReplacePolicy: Retain` (the value
+    `RetainExceptOnCreate` exists only for deletion).
+
+    ## Fix safety
+    Safe: it changes nothing that is deployed, only what CloudFormation keeps when it replaces
+    or deletes the resource, in the direction the author already chose.
+
+    ## Options
+    None.
+    """
+
+    code = "CFX503"
+    name = "one-sided-deletion-policy"
+    severity = "medium"
+    summary = "A DeletionPolicy has no matching UpdateReplacePolicy, or the reverse"
+    fix_title = "Add the missing policy with the same value"
+    cfn_lint_ids = ("W3011",)
+
+    def detect(self, template: Template):
+        for resource in template.resources.values():
+            if resource.type in EXEMPT_TYPES:
+                continue
+            raw = resource.raw
+            has_deletion, has_replace = "DeletionPolicy" in raw, "UpdateReplacePolicy" in raw
+            if has_deletion == has_replace:
+                continue
+            present, missing = (("DeletionPolicy", "UpdateReplacePolicy") if has_deletion
+                                else ("UpdateReplacePolicy", "DeletionPolicy"))
+            value = raw[present]
+            if value == "Delete":
+                continue
+            if missing == "UpdateReplacePolicy" and isinstance(value, str):
+                value = REPLACE_VALUE.get(value, value)
+            shown = value if isinstance(value, str) else "the same value"
+            yield self.finding(
+                f"{resource.type} {resource.name} has {present} {_shown(raw[present])} but no {missing}: "
+                + ("an update that replaces it deletes the old one without what the policy keeps"
+                   if missing == "UpdateReplacePolicy" else "deleting the stack deletes it")
+                + f"; add {missing}: {shown}",
+                ("Resources", resource.name, present), resource.name,
+                payload=PolicyPayload(present, missing, value))
+
+    def fix(self, finding: Finding, template: Template) -> Fix | None:
+        payload: PolicyPayload = finding.context["payload"]
+        name = finding.resource or ""
+        pin = test_op(("Resources", name, payload.present), template.resources[name].raw[payload.present])
+        add = add_op(("Resources", name, payload.missing), payload.value,
+                     after=jp.join(("Resources", name, payload.present)))
+        shown = payload.value if isinstance(payload.value, str) else "the same value"
+        return Fix(f"Add {payload.missing}: {shown}", "safe", (pin, add))
+
+    examples = (
+        Example(
+            'snapshot-retain-and-retain-except-on-create',
+            text='''\
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Database:
+    Type: AWS::RDS::DBCluster
+    DeletionPolicy: Snapshot  # keep a snapshot when the stack goes
+    Properties:
+      Engine: aurora-postgresql
+      MasterUsername: app
+      ManageMasterUserPassword: true
+  Uploads:
+    Type: AWS::S3::Bucket
+    UpdateReplacePolicy: Retain
+  Sessions:
+    Type: AWS::DynamoDB::Table
+    DeletionPolicy: RetainExceptOnCreate
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+  Scratch:
+    Type: AWS::S3::Bucket
+    DeletionPolicy: Delete
+''',
+            fixed='''\
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Database:
+    Type: AWS::RDS::DBCluster
+    DeletionPolicy: Snapshot  # keep a snapshot when the stack goes
+    UpdateReplacePolicy: Snapshot
+    Properties:
+      Engine: aurora-postgresql
+      MasterUsername: app
+      ManageMasterUserPassword: true
+  Uploads:
+    Type: AWS::S3::Bucket
+    UpdateReplacePolicy: Retain
+    DeletionPolicy: Retain
+  Sessions:
+    Type: AWS::DynamoDB::Table
+    DeletionPolicy: RetainExceptOnCreate
+    UpdateReplacePolicy: Retain
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - AttributeName: id
+          AttributeType: S
+      KeySchema:
+        - AttributeName: id
+          KeyType: HASH
+  Scratch:
+    Type: AWS::S3::Bucket
+    DeletionPolicy: Delete
+''',
+            pointers=('/Resources/Database/DeletionPolicy', '/Resources/Uploads/UpdateReplacePolicy', '/Resources/Sessions/DeletionPolicy'),
+        ),
+        Example(
+            'json-snapshot-alone',
+            text='''\
+{
+    "Resources": {
+        "Cache": {
+            "Type": "AWS::ElastiCache::ReplicationGroup",
+            "DeletionPolicy": "Snapshot",
+            "Properties": {
+                "ReplicationGroupDescription": "sessions",
+                "Engine": "redis",
+                "CacheNodeType": "cache.t3.micro",
+                "NumCacheClusters": 1
+            }
+        },
+        "Archive": {
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain"
+        }
+    }
+}
+''',
+            fixed='''\
+{
+    "Resources": {
+        "Cache": {
+            "Type": "AWS::ElastiCache::ReplicationGroup",
+            "DeletionPolicy": "Snapshot",
+            "UpdateReplacePolicy": "Snapshot",
+            "Properties": {
+                "ReplicationGroupDescription": "sessions",
+                "Engine": "redis",
+                "CacheNodeType": "cache.t3.micro",
+                "NumCacheClusters": 1
+            }
+        },
+        "Archive": {
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain"
+        }
+    }
+}
+''',
+            pointers=('/Resources/Cache/DeletionPolicy',),
+            format='json',
+        ),
+        Example(
+            'both-policies-delete-and-a-lambda-version',
+            text='''\
+Resources:
+  Database:
+    Type: AWS::RDS::DBInstance
+    DeletionPolicy: Snapshot
+    UpdateReplacePolicy: Snapshot
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      AllocatedStorage: "20"
+      MasterUsername: app
+      ManageMasterUserPassword: true
+  Logs:
+    Type: AWS::S3::Bucket
+    DeletionPolicy: Delete
+  Version:
+    Type: AWS::Lambda::Version
+    DeletionPolicy: Retain
+    Properties:
+      FunctionName: my-function
+''',
+        ),
+    )
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else "(an intrinsic)"
