@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
 from pydantic import Field
 
 from .. import pointer as jp
-from ..rule import Example, Finding, Fix, NoOptions, Rule, remove_op, replace_op, test_op
+from ..kit import Plan, Safety, remove_op, replace_op, test_op
+from ..rule import Example, Finding, Fix, NoOptions, Rule
 from ..template import Template
 from ..values import aws_data
 
@@ -120,6 +121,7 @@ class DeprecatedLambdaRuntime(Rule):
     summary = "A Lambda runtime is past its deprecation date"
     fix_title = "Move to the newest supported runtime of the same family"
     cfn_lint_ids = ("E2531", "E2533", "W2531")
+    resolves = cfn_lint_ids
     Options = Options
 
     def _lifecycle(self) -> Lifecycle:
@@ -154,8 +156,8 @@ class DeprecatedLambdaRuntime(Rule):
             blocked = any(lifecycle.create_blocked(runtime) for runtime in runtimes)
             yield finding if blocked else _with_severity(finding, "high")
 
-    def fix(self, finding: Finding, template: Template) -> Fix | None:
-        payload: RuntimePayload = finding.context["payload"]
+    def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
+        payload: RuntimePayload = finding.payload
         if any(site.new is None and site.keep is None for site in payload.sites):
             return None  # a runtime with no successor at all
         ops: list[dict[str, Any]] = []
@@ -169,8 +171,13 @@ class DeprecatedLambdaRuntime(Rule):
         # removals last and from the end of each list, so earlier indexes stay valid
         removes.sort(key=lambda op: [int(p) if p.isdigit() else -1 for p in jp.split(op["path"])], reverse=True)
         news = ", ".join(dict.fromkeys(f"{site.old} -> {site.new or site.keep}" for site in payload.sites))
-        safety = "unsafe" if payload.same_family else "display-only"
-        return Fix(f"Change the runtime: {news}", safety, tuple(ops + removes))
+        if payload.same_family:
+            return Fix(f"Change the runtime: {news}", Safety.UNSAFE,
+                       "The function's code, its dependencies or its layers may need the old runtime.",
+                       tuple(ops + removes))
+        return Fix(f"Change the runtime: {news}", Safety.DISPLAY_ONLY,
+                   "The successor is another runtime family: the code must be rebuilt for it first.",
+                   tuple(ops + removes))
 
     examples = (
         Example(
@@ -536,8 +543,6 @@ Resources:
 
 
 def _with_severity(finding: Finding, severity: str) -> Finding:
-    from dataclasses import replace
-
     return replace(finding, severity=severity)
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import pointer as jp
-from ..rule import Example, Finding, Fix, Rule, add_op, test_op
+from ..kit import Plan, Safety, add_op, test_op
+from ..rule import Example, Finding, Fix, Rule
 from ..template import Template
 
 # what cfn-lint (W3011) leaves out too: old versions are kept on purpose, and replacing one keeps it anyway
@@ -54,6 +55,7 @@ class OneSidedDeletionPolicy(Rule):
     summary = "A DeletionPolicy has no matching UpdateReplacePolicy, or the reverse"
     fix_title = "Add the missing policy with the same value"
     cfn_lint_ids = ("W3011",)
+    resolves = cfn_lint_ids
 
     def detect(self, template: Template):
         for resource in template.resources.values():
@@ -79,14 +81,16 @@ class OneSidedDeletionPolicy(Rule):
                 ("Resources", resource.name, present), resource.name,
                 payload=PolicyPayload(present, missing, value))
 
-    def fix(self, finding: Finding, template: Template) -> Fix | None:
-        payload: PolicyPayload = finding.context["payload"]
+    def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
+        payload: PolicyPayload = finding.payload
         name = finding.resource or ""
         pin = test_op(("Resources", name, payload.present), template.resources[name].raw[payload.present])
         add = add_op(("Resources", name, payload.missing), payload.value,
                      after=jp.join(("Resources", name, payload.present)))
         shown = payload.value if isinstance(payload.value, str) else "the same value"
-        return Fix(f"Add {payload.missing}: {shown}", "safe", (pin, add))
+        return Fix(f"Add {payload.missing}: {shown}", Safety.SAFE,
+                   "It changes nothing deployed, only what CloudFormation keeps, as the author already chose.",
+                   (pin, add))
 
     examples = (
         Example(
