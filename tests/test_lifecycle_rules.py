@@ -67,3 +67,66 @@ def test_cfx501_as_of_must_be_a_date(tmp_path):
     with pytest.raises(CfnfixError) as exc:
         settings_from({"rules": {"CFX501": {"as-of": "soon"}}}, tmp_path / ".cfnfix.toml")
     assert "rules.CFX501.as-of" in exc.value.problem.message
+
+
+STANDBY_BLOCKED = """\
+Parameters:
+  DBPassword:
+    Type: String
+    NoEcho: true
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Subnets: [subnet-1, subnet-2]
+  Database:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      AllocatedStorage: "20"
+      MasterUsername: app
+      MasterUserPassword: !Ref DBPassword
+"""
+
+
+def test_cfx102_lets_the_engine_reach_cfx202s_standby_stack_set():
+    settings = cfnfix.Settings(select=("CFX102", "CFX202"), unsafe_fixes=True)
+    before = {f.code: f.fix.safety for f in cfnfix.check_text(STANDBY_BLOCKED, "yaml", settings).findings}
+    assert before == {"CFX102": "unsafe", "CFX202": "display-only"}
+    fixed = cfnfix.fix_text(STANDBY_BLOCKED, "yaml", settings=settings)
+    assert fixed.error is None
+    assert [f.code for f in fixed.applied] == ["CFX102", "CFX202"]
+    assert fixed.remaining == ()
+    data = cfnfix.document.parse_text(fixed.text, "yaml").data
+    assert "DBPassword" not in data["Parameters"]
+    assert data["Resources"]["Database"]["Properties"]["ManageMasterUserPassword"] is True
+    assert data["Resources"]["StandbyStackSet"]["Type"] == "AWS::CloudFormation::StackSet"
+    passed = data["Resources"]["StandbyStackSet"]["Properties"]["Parameters"]
+    assert [p["ParameterKey"] for p in passed] == ["DeploymentRole"]
+
+
+def test_cfx102_keeps_a_parameter_something_else_uses():
+    text = STANDBY_BLOCKED.replace("Resources:\n", "Outputs:\n  Leak:\n    Value: !Ref DBPassword\nResources:\n", 1)
+    finding, = cfnfix.check_text(text, "yaml", cfnfix.Settings(select=("CFX102",))).findings
+    assert not any(op["path"].startswith("/Parameters") for op in finding.fix.patch)
+    assert finding.fix.impact.parameters_removed == ()
+
+
+def test_cfx102_shared_parameter_is_one_finding_and_goes_once_unused():
+    text = STANDBY_BLOCKED + """\
+  Replica:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      AllocatedStorage: "20"
+      MasterUsername: app
+      MasterUserPassword: !Ref DBPassword
+"""
+    settings = cfnfix.Settings(select=("CFX102",), unsafe_fixes=True)
+    finding, = cfnfix.check_text(text, "yaml", settings).findings
+    assert finding.message.startswith("RDS DBInstance Database and RDS DBInstance Replica take MasterUserPassword")
+    fixed = cfnfix.fix_text(text, "yaml", settings=settings)
+    assert "Parameters" not in cfnfix.document.parse_text(fixed.text, "yaml").data
+    assert fixed.text.count("ManageMasterUserPassword: true") == 2
