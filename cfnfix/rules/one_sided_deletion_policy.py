@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from .. import pointer as jp
-from ..kit import Plan, Safety, add_op, test_op
+from ..kit import Plan, Safety, add_op, intrinsic, test_op
 from ..rule import Example, Finding, Fix, Rule
 from ..template import Template
+from ..values import aws_data
 
 # what cfn-lint (W3011) leaves out too: old versions are kept on purpose, and replacing one keeps it anyway
 EXEMPT_TYPES = ("AWS::Lambda::Version", "AWS::Lambda::LayerVersion")
@@ -27,7 +29,9 @@ class OneSidedDeletionPolicy(Rule):
     """## What it does
     Finds resources with a `DeletionPolicy` and no `UpdateReplacePolicy`, or an
     `UpdateReplacePolicy` and no `DeletionPolicy`, when the one given is not `Delete` (the
-    default, which needs no partner).
+    default, which needs no partner). A value the attribute cannot take (`Snapshot` on a type
+    without snapshots, a made-up word) is left to cfn-lint's E3035 and E3036: copying it would
+    add a second error.
 
     ## Why does this fail?
     The two attributes guard different events. `DeletionPolicy: Snapshot` keeps a snapshot when
@@ -68,8 +72,8 @@ class OneSidedDeletionPolicy(Rule):
             present, missing = (("DeletionPolicy", "UpdateReplacePolicy") if has_deletion
                                 else ("UpdateReplacePolicy", "DeletionPolicy"))
             value = raw[present]
-            if value == "Delete":
-                continue
+            if value == "Delete" or not _valid(value, present, resource.type):
+                continue  # Delete needs no partner; an invalid value (cfn-lint E3035/E3036) is not copied
             if missing == "UpdateReplacePolicy" and isinstance(value, str):
                 value = REPLACE_VALUE.get(value, value)
             shown = value if isinstance(value, str) else "the same value"
@@ -229,6 +233,14 @@ Resources:
 ''',
         ),
     )
+
+
+def _valid(value: Any, attribute: str, resource_type: str) -> bool:
+    table = aws_data("deletion_policies.json")
+    if isinstance(value, str):
+        return value in table["values"][attribute] and (value != "Snapshot" or resource_type in table["snapshot_types"])
+    # an intrinsic CloudFormation resolves here; one with RetainExceptOnCreate inside cannot be an UpdateReplacePolicy
+    return intrinsic(value) in table["functions"] and "RetainExceptOnCreate" not in json.dumps(value)
 
 
 def _shown(value: Any) -> str:
