@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -20,6 +20,8 @@ class Settings(BaseModel):
     exclude: tuple[str, ...] = ()
     report_unused_suppressions: bool = Field(False, alias="report-unused-suppressions")
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # which stacks the team writes: rules with a `lifecycle` of their own run only under it
+    lifecycle: Literal["ephemeral", "production"] | None = None
 
     @field_validator("select", "ignore")
     @classmethod
@@ -34,7 +36,7 @@ class Settings(BaseModel):
     @cached_property
     def _rule_instances(self) -> tuple[Rule, ...]:
         return tuple(rule(self.rules.get(rule.code) or self.rules.get(rule.name)) for rule in all_rules()
-                     if self.enabled(rule.code))
+                     if self.enabled(rule.code) and getattr(rule, "lifecycle", None) in (None, self.lifecycle))
 
     def rule_instances(self) -> list[Rule]:
         """The enabled rules with their options, made once per settings object."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 import cfnfix
@@ -130,3 +133,46 @@ def test_cfx102_shared_parameter_is_one_finding_and_goes_once_unused():
     fixed = cfnfix.fix_text(text, "yaml", settings=settings)
     assert "Parameters" not in cfnfix.document.parse_text(fixed.text, "yaml").data
     assert fixed.text.count("ManageMasterUserPassword: true") == 2
+
+
+RETAINED = """\
+Resources:
+  Uploads:
+    Type: AWS::S3::Bucket
+    DeletionPolicy: Retain
+    UpdateReplacePolicy: Retain
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+"""
+
+
+@pytest.mark.parametrize("lifecycle,codes", [(None, []), ("ephemeral", ["CFX504"]), ("production", ["CFX505"])])
+def test_lifecycle_setting_turns_on_one_of_cfx504_and_cfx505(tmp_path, lifecycle, codes):
+    table = {"select": ["CFX504", "CFX505"], **({"lifecycle": lifecycle} if lifecycle else {})}
+    settings = settings_from(table, tmp_path / ".cfnfix.toml")
+    findings = cfnfix.check_text(RETAINED, "yaml", settings).findings
+    assert [f.code for f in findings] == codes
+    if codes == ["CFX504"]:
+        assert findings[0].pointer == "/Resources/Uploads/DeletionPolicy"
+        assert "cannot be deleted while it holds objects" in findings[0].message
+    if codes == ["CFX505"]:
+        assert findings[0].pointer == "/Resources/Table"  # the bucket is retained already
+
+
+def test_lifecycle_setting_read_from_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.cfnfix]\nlifecycle = "ephemeral"\n')
+    (tmp_path / "t.yaml").write_text(RETAINED)
+    result = subprocess.run([sys.executable, "-m", "cfnfix.cli", "check", "--select", "CFX5", "t.yaml"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert [line.split()[1] for line in result.stdout.splitlines()[:-1]] == ["CFX504"]
+
+
+def test_lifecycle_setting_rejects_other_values(tmp_path):
+    with pytest.raises(CfnfixError) as exc:
+        settings_from({"lifecycle": "staging"}, tmp_path / ".cfnfix.toml")
+    assert exc.value.problem.message.startswith("lifecycle:")

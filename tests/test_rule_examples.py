@@ -17,7 +17,8 @@ CASES = [(rule, example) for rule in all_rules() for example in rule.examples]
 
 
 def settings_for(rule, example) -> Settings:
-    return Settings(select=(rule.code,), rules={rule.code: example.options}, unsafe_fixes=example.unsafe_fixes)
+    return Settings(select=(rule.code,), rules={rule.code: example.options}, unsafe_fixes=example.unsafe_fixes,
+                    lifecycle=getattr(rule, "lifecycle", None))
 
 
 @pytest.fixture(autouse=True)
