@@ -101,7 +101,8 @@ def impact_of(patch: Iterable[dict[str, Any]], template: Template) -> Impact | N
     before: dict[str, Any] = {}
     if "Resources" in template.data:
         resources = _section(template.data, "Resources")
-        before["Resources"] = {name: copy.deepcopy(resources[name]) for name in touched_resources if name in resources}
+        # in the template's order, so the impact lists read top to bottom
+        before["Resources"] = {name: copy.deepcopy(body) for name, body in resources.items() if name in touched_resources}
     if touched_parameters and "Parameters" in template.data:
         before["Parameters"] = copy.deepcopy(template.data["Parameters"])
     try:

@@ -22,6 +22,8 @@ class Settings(BaseModel):
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # which stacks the team writes: rules with a `lifecycle` of their own run only under it
     lifecycle: Literal["ephemeral", "production"] | None = None
+    # Rule classes to run besides the installed ones: a rule under test (``cfnfix.testing``)
+    extra_rules: tuple[Any, ...] = Field((), exclude=True)
 
     @field_validator("select", "ignore")
     @classmethod
@@ -35,7 +37,8 @@ class Settings(BaseModel):
 
     @cached_property
     def _rule_instances(self) -> tuple[Rule, ...]:
-        return tuple(rule(self.rules.get(rule.code) or self.rules.get(rule.name)) for rule in all_rules()
+        return tuple(rule(self.rules.get(rule.code) or self.rules.get(rule.name))
+                     for rule in (*all_rules(), *self.extra_rules)
                      if self.enabled(rule.code) and getattr(rule, "lifecycle", None) in (None, self.lifecycle))
 
     def rule_instances(self) -> list[Rule]:

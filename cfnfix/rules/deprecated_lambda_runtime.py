@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
@@ -11,7 +11,7 @@ from pydantic import Field
 
 from .. import pointer as jp
 from ..kit import Plan, Safety, remove_op, replace_op, test_op
-from ..rule import Example, Finding, Fix, NoOptions, Rule
+from ..rule import Finding, Fix, NoOptions, Rule
 from ..template import Template
 from ..values import aws_data
 
@@ -142,19 +142,20 @@ class DeprecatedLambdaRuntime(Rule):
             parts = []
             for runtime in runtimes:
                 entry = lifecycle.entries[runtime]
-                blocked = "blocked since" if lifecycle.create_blocked(runtime) else "blocked from"
+                creation = "blocked since" if lifecycle.create_blocked(runtime) else "blocked from"
                 updates = "since" if _day(entry["update-block"]) <= lifecycle.as_of else "from"
                 successor, same_family = successors[runtime]
                 advice = (f"move to {successor}" if same_family
                           else f"rebuild the code for {successor}" if successor else "no successor is known")
-                parts.append(f"{runtime} was deprecated on {entry['deprecated']}, creation {blocked} "
+                parts.append(f"{runtime} was deprecated on {entry['deprecated']}, creation {creation} "
                              f"{entry['create-block']}, updates {updates} {entry['update-block']}: {advice}")
             sites = tuple(_sites(template, found, {r: s for r, (s, _) in successors.items()}))
             through = _through(key)
-            finding = self.finding(f"{label} uses a deprecated runtime{through}: {'; '.join(parts)}", where, resource,
-                                   payload=RuntimePayload(sites, all(same for _, same in successors.values())))
             blocked = any(lifecycle.create_blocked(runtime) for runtime in runtimes)
-            yield finding if blocked else _with_severity(finding, "high")
+            # critical once creation is blocked, high before: the finding is made with its severity
+            yield Finding(self.code, self.name, "critical" if blocked else "high",
+                          f"{label} uses a deprecated runtime{through}: {'; '.join(parts)}", jp.join(where),
+                          resource, payload=RuntimePayload(sites, all(same for _, same in successors.values())))
 
     def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
         payload: RuntimePayload = finding.payload
@@ -178,372 +179,6 @@ class DeprecatedLambdaRuntime(Rule):
         return Fix(f"Change the runtime: {news}", Safety.DISPLAY_ONLY,
                    "The successor is another runtime family: the code must be rebuilt for it first.",
                    tuple(ops + removes))
-
-    examples = (
-        Example(
-            'python-literal-and-node-parameter',
-            text='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  WorkerRuntime:
-    Type: String
-    Default: nodejs18.x
-    AllowedValues: [nodejs18.x, nodejs20.x, nodejs22.x]
-Resources:
-  FunctionRole:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: '2012-10-17'
-        Statement:
-          - Effect: Allow
-            Principal:
-              Service: lambda.amazonaws.com
-            Action: sts:AssumeRole
-  ApiFunction:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.9  # what the generator picked
-      Handler: index.handler
-      Role: !GetAtt FunctionRole.Arn
-      Code:
-        ZipFile: |
-          def handler(event, context):
-              return {"statusCode": 200}
-  WorkerFunction:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: !Ref WorkerRuntime
-      Handler: index.handler
-      Role: !GetAtt FunctionRole.Arn
-      Code:
-        ZipFile: "exports.handler = async () => ({ ok: true });"
-''',
-            fixed='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  WorkerRuntime:
-    Type: String
-    Default: nodejs24.x
-    AllowedValues: [nodejs24.x, nodejs22.x]
-Resources:
-  FunctionRole:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: '2012-10-17'
-        Statement:
-          - Effect: Allow
-            Principal:
-              Service: lambda.amazonaws.com
-            Action: sts:AssumeRole
-  ApiFunction:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.14  # what the generator picked
-      Handler: index.handler
-      Role: !GetAtt FunctionRole.Arn
-      Code:
-        ZipFile: |
-          def handler(event, context):
-              return {"statusCode": 200}
-  WorkerFunction:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: !Ref WorkerRuntime
-      Handler: index.handler
-      Role: !GetAtt FunctionRole.Arn
-      Code:
-        ZipFile: "exports.handler = async () => ({ ok: true });"
-''',
-            pointers=('/Resources/ApiFunction/Properties/Runtime', '/Resources/WorkerFunction/Properties/Runtime'),
-            options={'as-of': '2026-12-01'},
-            unsafe_fixes=True,
-        ),
-        Example(
-            'json-layer-and-mapping',
-            text='''\
-{
-  "AWSTemplateFormatVersion": "2010-09-09",
-  "Mappings": {
-    "Runtimes": {
-      "Python": {"Current": "python3.10"},
-      "Node": {"Current": "nodejs22.x"}
-    }
-  },
-  "Resources": {
-    "SharedLayer": {
-      "Type": "AWS::Lambda::LayerVersion",
-      "Properties": {
-        "Content": {"S3Bucket": "artifacts-bucket", "S3Key": "layer.zip"},
-        "CompatibleRuntimes": ["python3.8", "python3.11", "python3.13", "python3.14"]
-      }
-    },
-    "Function": {
-      "Type": "AWS::Lambda::Function",
-      "Properties": {
-        "Runtime": {"Fn::FindInMap": ["Runtimes", "Python", "Current"]},
-        "Handler": "app.handler",
-        "Role": "arn:aws:iam::123456789012:role/lambda-role",
-        "Layers": [{"Ref": "SharedLayer"}],
-        "Code": {"S3Bucket": "artifacts-bucket", "S3Key": "app.zip"}
-      }
-    }
-  }
-}
-''',
-            fixed='''\
-{
-  "AWSTemplateFormatVersion": "2010-09-09",
-  "Mappings": {
-    "Runtimes": {
-      "Python": {"Current": "python3.14"},
-      "Node": {"Current": "nodejs22.x"}
-    }
-  },
-  "Resources": {
-    "SharedLayer": {
-      "Type": "AWS::Lambda::LayerVersion",
-      "Properties": {
-        "Content": {"S3Bucket": "artifacts-bucket", "S3Key": "layer.zip"},
-        "CompatibleRuntimes": ["python3.13", "python3.14"]
-      }
-    },
-    "Function": {
-      "Type": "AWS::Lambda::Function",
-      "Properties": {
-        "Runtime": {"Fn::FindInMap": ["Runtimes", "Python", "Current"]},
-        "Handler": "app.handler",
-        "Role": "arn:aws:iam::123456789012:role/lambda-role",
-        "Layers": [{"Ref": "SharedLayer"}],
-        "Code": {"S3Bucket": "artifacts-bucket", "S3Key": "app.zip"}
-      }
-    }
-  }
-}
-''',
-            pointers=('/Resources/SharedLayer/Properties/CompatibleRuntimes', '/Resources/Function/Properties/Runtime'),
-            format='json',
-            options={'as-of': '2026-12-01'},
-            unsafe_fixes=True,
-        ),
-        Example(
-            'sam-globals-and-provided',
-            text='''\
-Transform: AWS::Serverless-2016-10-31
-Globals:
-  Function:
-    Runtime: ruby3.2
-    Timeout: 10
-Resources:
-  Handler:
-    Type: AWS::Serverless::Function
-    Properties:
-      Handler: app.handler
-      CodeUri: s3://artifacts-bucket/app.zip
-  Builder:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: provided.al2
-      Handler: bootstrap
-      CodeUri: s3://artifacts-bucket/builder.zip
-''',
-            fixed='''\
-Transform: AWS::Serverless-2016-10-31
-Globals:
-  Function:
-    Runtime: ruby4.0
-    Timeout: 10
-Resources:
-  Handler:
-    Type: AWS::Serverless::Function
-    Properties:
-      Handler: app.handler
-      CodeUri: s3://artifacts-bucket/app.zip
-  Builder:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: provided.al2023
-      Handler: bootstrap
-      CodeUri: s3://artifacts-bucket/builder.zip
-''',
-            pointers=('/Globals/Function/Runtime', '/Resources/Builder/Properties/Runtime'),
-            options={'as-of': '2026-12-01'},
-            unsafe_fixes=True,
-        ),
-        Example(
-            'deprecated-but-not-yet-blocked',
-            text='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  WorkerRuntime:
-    Type: String
-    Default: nodejs18.x
-    AllowedValues: [nodejs18.x, nodejs20.x, nodejs22.x]
-Resources:
-  FunctionRole:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: '2012-10-17'
-        Statement:
-          - Effect: Allow
-            Principal:
-              Service: lambda.amazonaws.com
-            Action: sts:AssumeRole
-  ApiFunction:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.9  # what the generator picked
-      Handler: index.handler
-      Role: !GetAtt FunctionRole.Arn
-      Code:
-        ZipFile: |
-          def handler(event, context):
-              return {"statusCode": 200}
-  WorkerFunction:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: !Ref WorkerRuntime
-      Handler: index.handler
-      Role: !GetAtt FunctionRole.Arn
-      Code:
-        ZipFile: "exports.handler = async () => ({ ok: true });"
-''',
-            fixed='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  WorkerRuntime:
-    Type: String
-    Default: nodejs24.x
-    AllowedValues: [nodejs24.x, nodejs20.x, nodejs22.x]
-Resources:
-  FunctionRole:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: '2012-10-17'
-        Statement:
-          - Effect: Allow
-            Principal:
-              Service: lambda.amazonaws.com
-            Action: sts:AssumeRole
-  ApiFunction:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.14  # what the generator picked
-      Handler: index.handler
-      Role: !GetAtt FunctionRole.Arn
-      Code:
-        ZipFile: |
-          def handler(event, context):
-              return {"statusCode": 200}
-  WorkerFunction:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: !Ref WorkerRuntime
-      Handler: index.handler
-      Role: !GetAtt FunctionRole.Arn
-      Code:
-        ZipFile: "exports.handler = async () => ({ ok: true });"
-''',
-            pointers=('/Resources/ApiFunction/Properties/Runtime', '/Resources/WorkerFunction/Properties/Runtime'),
-            options={'as-of': '2026-03-01'},
-            unsafe_fixes=True,
-        ),
-        Example(
-            'go-has-no-newer-go-runtime',
-            text='''\
-Resources:
-  Poller:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: go1.x
-      Handler: main
-      Role: arn:aws:iam::123456789012:role/lambda-role
-      Code:
-        S3Bucket: artifacts-bucket
-        S3Key: poller.zip
-''',
-            fixed='''\
-Resources:
-  Poller:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: go1.x
-      Handler: main
-      Role: arn:aws:iam::123456789012:role/lambda-role
-      Code:
-        S3Bucket: artifacts-bucket
-        S3Key: poller.zip
-''',
-            pointers=('/Resources/Poller/Properties/Runtime',),
-            options={'as-of': '2026-12-01'},
-            unsafe_fixes=True,
-        ),
-        Example(
-            'supported-runtimes-and-an-image',
-            text='''\
-Resources:
-  Function:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.13
-      Handler: index.handler
-      Role: arn:aws:iam::123456789012:role/lambda-role
-      Code:
-        S3Bucket: artifacts-bucket
-        S3Key: app.zip
-  LegacyImage:
-    Type: AWS::Lambda::Function
-    Properties:
-      PackageType: Image
-      Role: arn:aws:iam::123456789012:role/lambda-role
-      Code:
-        ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest
-''',
-            options={'as-of': '2026-12-01'},
-        ),
-        Example(
-            'before-the-deprecation-dates',
-            text='''\
-{
-  "AWSTemplateFormatVersion": "2010-09-09",
-  "Mappings": {
-    "Runtimes": {
-      "Python": {"Current": "python3.10"},
-      "Node": {"Current": "nodejs22.x"}
-    }
-  },
-  "Resources": {
-    "SharedLayer": {
-      "Type": "AWS::Lambda::LayerVersion",
-      "Properties": {
-        "Content": {"S3Bucket": "artifacts-bucket", "S3Key": "layer.zip"},
-        "CompatibleRuntimes": ["python3.8", "python3.11", "python3.13", "python3.14"]
-      }
-    },
-    "Function": {
-      "Type": "AWS::Lambda::Function",
-      "Properties": {
-        "Runtime": {"Fn::FindInMap": ["Runtimes", "Python", "Current"]},
-        "Handler": "app.handler",
-        "Role": "arn:aws:iam::123456789012:role/lambda-role",
-        "Layers": [{"Ref": "SharedLayer"}],
-        "Code": {"S3Bucket": "artifacts-bucket", "S3Key": "app.zip"}
-      }
-    }
-  }
-}
-''',
-            format='json',
-            options={'as-of': '2024-06-01'},
-        ),
-    )
-
-
-def _with_severity(finding: Finding, severity: str) -> Finding:
-    return replace(finding, severity=severity)
 
 
 def _runtime_places(template: Template) -> Iterator[tuple[tuple[str, ...], str | None, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..kit import Plan, Safety, replace_op, test_op, type_pin
-from ..rule import Example, Finding, Fix, Rule
+from ..rule import Finding, Fix, Rule
 from ..template import Template
 
 RETAINING = ("Retain", "RetainExceptOnCreate")
@@ -72,108 +72,3 @@ class RetainBlocksTeardown(Rule):
             ops += [test_op(path, value), replace_op(path, "Delete")]
         return Fix("Set " + " and ".join(a for a, _ in payload.attributes) + " to Delete", Safety.UNSAFE,
                    "Deleting the stack then deletes the resource and the data it holds.", tuple(ops))
-
-    examples = (
-        Example(
-            'retained-bucket-log-group-and-a-snapshot',
-            text='''\
-Resources:
-  Artifacts:
-    Type: AWS::S3::Bucket
-    DeletionPolicy: Retain
-    UpdateReplacePolicy: Retain
-    Properties:
-      BucketName: !Sub preview-${AWS::StackName}-artifacts
-  AppLogs:
-    Type: AWS::Logs::LogGroup
-    DeletionPolicy: RetainExceptOnCreate
-    Properties:
-      RetentionInDays: 7
-  Database:
-    Type: AWS::RDS::DBInstance
-    DeletionPolicy: Snapshot
-    UpdateReplacePolicy: Snapshot
-    Properties:
-      Engine: postgres
-      DBInstanceClass: db.t3.micro
-      AllocatedStorage: '20'
-      MasterUsername: app
-      ManageMasterUserPassword: true
-''',
-            fixed='''\
-Resources:
-  Artifacts:
-    Type: AWS::S3::Bucket
-    DeletionPolicy: Delete
-    UpdateReplacePolicy: Delete
-    Properties:
-      BucketName: !Sub preview-${AWS::StackName}-artifacts
-  AppLogs:
-    Type: AWS::Logs::LogGroup
-    DeletionPolicy: Delete
-    Properties:
-      RetentionInDays: 7
-  Database:
-    Type: AWS::RDS::DBInstance
-    DeletionPolicy: Snapshot
-    UpdateReplacePolicy: Snapshot
-    Properties:
-      Engine: postgres
-      DBInstanceClass: db.t3.micro
-      AllocatedStorage: '20'
-      MasterUsername: app
-      ManageMasterUserPassword: true
-''',
-            pointers=('/Resources/Artifacts/DeletionPolicy', '/Resources/AppLogs/DeletionPolicy'),
-            unsafe_fixes=True,
-        ),
-        Example(
-            'json-retained-table',
-            text='''\
-{
-  "Resources": {
-    "Sessions": {
-      "Type": "AWS::DynamoDB::Table",
-      "DeletionPolicy": "Retain",
-      "UpdateReplacePolicy": "Retain",
-      "Properties": {
-        "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]
-      }
-    }
-  }
-}
-''',
-            fixed='''\
-{
-  "Resources": {
-    "Sessions": {
-      "Type": "AWS::DynamoDB::Table",
-      "DeletionPolicy": "Delete",
-      "UpdateReplacePolicy": "Delete",
-      "Properties": {
-        "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]
-      }
-    }
-  }
-}
-''',
-            pointers=('/Resources/Sessions/DeletionPolicy',),
-            format='json',
-            unsafe_fixes=True,
-        ),
-        Example(
-            'delete-and-no-policy',
-            text='''\
-Resources:
-  Scratch:
-    Type: AWS::S3::Bucket
-    DeletionPolicy: Delete
-  Queue:
-    Type: AWS::SQS::Queue
-''',
-        ),
-    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .. import pointer as jp
 from ..kit import Plan, Safety, add_op, type_pin
-from ..rule import Example, Finding, Fix, Rule
+from ..rule import Finding, Fix, Rule
 from ..template import Template
 from ..values import aws_data
 
@@ -81,114 +81,4 @@ class UnprotectedStatefulData(Rule):
         return Fix(f"Add DeletionPolicy and UpdateReplacePolicy: {payload.policy}", Safety.UNSAFE,
                    "Retained resources and snapshots outlive the stack, are billed, and must be deleted by hand.",
                    tuple(ops))
-
-    examples = (
-        Example(
-            'aurora-cluster-and-bucket-not-the-member-or-topic',
-            text='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Resources:
-  Orders:
-    Type: AWS::RDS::DBCluster
-    Properties:
-      Engine: aurora-postgresql
-      MasterUsername: app
-      ManageMasterUserPassword: true
-  OrdersWriter:
-    Type: AWS::RDS::DBInstance
-    Properties:
-      Engine: aurora-postgresql
-      DBClusterIdentifier: !Ref Orders
-      DBInstanceClass: db.r6g.large
-  Receipts:
-    Type: AWS::S3::Bucket
-  Topic:
-    Type: AWS::SNS::Topic
-''',
-            fixed='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Resources:
-  Orders:
-    Type: AWS::RDS::DBCluster
-    DeletionPolicy: Snapshot
-    UpdateReplacePolicy: Snapshot
-    Properties:
-      Engine: aurora-postgresql
-      MasterUsername: app
-      ManageMasterUserPassword: true
-  OrdersWriter:
-    Type: AWS::RDS::DBInstance
-    Properties:
-      Engine: aurora-postgresql
-      DBClusterIdentifier: !Ref Orders
-      DBInstanceClass: db.r6g.large
-  Receipts:
-    Type: AWS::S3::Bucket
-    DeletionPolicy: Retain
-    UpdateReplacePolicy: Retain
-  Topic:
-    Type: AWS::SNS::Topic
-''',
-            pointers=('/Resources/Orders', '/Resources/Receipts'),
-            unsafe_fixes=True,
-        ),
-        Example(
-            'json-table-and-volume',
-            text='''\
-{
-    "Resources": {
-        "Events": {
-            "Type": "AWS::DynamoDB::Table",
-            "Properties": {
-                "BillingMode": "PAY_PER_REQUEST",
-                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]
-            }
-        },
-        "Volume": {
-            "Type": "AWS::EC2::Volume",
-            "Properties": {"AvailabilityZone": "us-east-1a", "Size": 10}
-        }
-    }
-}
-''',
-            fixed='''\
-{
-    "Resources": {
-        "Events": {
-            "Type": "AWS::DynamoDB::Table",
-            "DeletionPolicy": "Retain",
-            "UpdateReplacePolicy": "Retain",
-            "Properties": {
-                "BillingMode": "PAY_PER_REQUEST",
-                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]
-            }
-        },
-        "Volume": {
-            "Type": "AWS::EC2::Volume",
-            "DeletionPolicy": "Snapshot",
-            "UpdateReplacePolicy": "Snapshot",
-            "Properties": {"AvailabilityZone": "us-east-1a", "Size": 10}
-        }
-    }
-}
-''',
-            pointers=('/Resources/Events', '/Resources/Volume'),
-            format='json',
-            unsafe_fixes=True,
-        ),
-        Example(
-            'protected-and-stateless',
-            text='''\
-Resources:
-  Receipts:
-    Type: AWS::S3::Bucket
-    DeletionPolicy: Retain
-    UpdateReplacePolicy: Retain
-  Topic:
-    Type: AWS::SNS::Topic
-''',
-        ),
-    )
 
