@@ -176,3 +176,15 @@ def test_lifecycle_setting_rejects_other_values(tmp_path):
     with pytest.raises(CfnfixError) as exc:
         settings_from({"lifecycle": "staging"}, tmp_path / ".cfnfix.toml")
     assert exc.value.problem.message.startswith("lifecycle:")
+
+
+@pytest.mark.parametrize("code,line", [
+    ("CFX501", "Severity: critical. Fix: Move to the newest supported runtime of the same family. "
+               "Resolves cfn-lint E2531, E2533, W2531."),
+    ("CFX503", "Severity: medium. Fix: Add the missing policy with the same value. Resolves cfn-lint W3011."),
+])
+def test_cfnfix_rule_names_the_cfn_lint_ids_it_resolves(code, line):
+    result = subprocess.run([sys.executable, "-m", "cfnfix.cli", "rule", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[2] == line
