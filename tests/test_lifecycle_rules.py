@@ -188,3 +188,22 @@ def test_cfnfix_rule_names_the_cfn_lint_ids_it_resolves(code, line):
                             timeout=120)
     assert result.returncode == 0
     assert result.stdout.splitlines()[2] == line
+
+
+def test_cfx502_reads_the_engine_name_in_any_case():
+    text = """\
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: MySQL
+      EngineVersion: 8.0.36
+      DBInstanceClass: db.t3.small
+      AllocatedStorage: '20'
+      MasterUsername: app
+      ManageMasterUserPassword: true
+"""
+    finding, = cfnfix.check_text(text, "yaml", cfnfix.Settings(select=("CFX502",))).findings
+    assert finding.message.startswith("DBInstance Db runs mysql 8.0.36, which is deprecated")
+    replaced = [op for op in finding.fix.patch if op["op"] == "replace"]
+    assert replaced == [{"op": "replace", "path": "/Resources/Db/Properties/EngineVersion", "value": "8.0.46"}]

@@ -74,8 +74,9 @@ class DeprecatedEngineVersion(Rule):
         for resource in template.resources.values():
             table = tables.get(resource.type)
             engine = resource.properties.get("Engine")
-            if table is None or not isinstance(engine, str) or engine not in table["versions"]:
+            if table is None or not isinstance(engine, str) or engine.lower() not in table["versions"]:
                 continue
+            engine = engine.lower()  # RDS reads engine names in any case (`MySQL`), as cfn-lint does
             located = _version(resource, template)
             if located is None:
                 continue
