@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,16 +61,22 @@ def templates(folder: Path) -> list[Path]:
     return found
 
 
-def measure(folder: Path) -> dict:
+def measure(folder: Path, jobs: int = os.cpu_count() or 1) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "copy"
         shutil.copytree(folder, copy, symlinks=False)
         files = templates(copy)
-        before = {p: lint(p.read_text(encoding="utf-8")) for p in files}
+        texts = {p: p.read_text(encoding="utf-8") for p in files}
+        with ProcessPoolExecutor(jobs) as pool:
+            before = dict(zip(files, pool.map(lint, [texts[p] for p in files], chunksize=4)))
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         applied = subprocess.run([sys.executable, "-m", "cfnfix.cli", "apply", "--unsafe-fixes", "--only-templates",
                                   *map(str, files)], capture_output=True, text=True, env=env, cwd=scratch)
-        after = {p: lint(p.read_text(encoding="utf-8")) for p in files}
+        # a template apply left as it was keeps its findings: only the rewritten ones are linted again
+        rewritten = [p for p in files if p.read_text(encoding="utf-8") != texts[p]]
+        with ProcessPoolExecutor(jobs) as pool:
+            after = {**before, **dict(zip(rewritten, pool.map(lint, [p.read_text(encoding="utf-8") for p in rewritten],
+                                                              chunksize=2)))}
     removed: Counter[str] = Counter()
     added: Counter[str] = Counter()
     added_where: dict[str, list[str]] = {}
@@ -82,6 +89,7 @@ def measure(folder: Path) -> dict:
     with_error = lambda lints: sum(1 for found in lints.values() if any(r.startswith("E") for r, _, _ in found))  # noqa: E731
     return {
         "templates": len(files),
+        "rewritten": len(rewritten),
         "cfnfix_exit": applied.returncode,
         "with_error_before": with_error(before),
         "with_error_after": with_error(after),
@@ -99,15 +107,17 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="cfn-lint processes")
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
         print(f"lint_yield: {args.folder}: not a folder", file=sys.stderr)
         return 2
-    figures = measure(args.folder)
+    figures = measure(args.folder, args.jobs)
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
-    print(f"templates: {figures['templates']} (cfnfix apply exit {figures['cfnfix_exit']})")
+    print(f"templates: {figures['templates']}, rewritten by cfnfix: {figures['rewritten']} "
+          f"(cfnfix apply exit {figures['cfnfix_exit']})")
     print(f"templates with >= 1 cfn-lint error: {figures['with_error_before']} before, "
           f"{figures['with_error_after']} after")
     print(f"cfn-lint errors: {figures['errors_before']} before, {figures['errors_after']} after; "

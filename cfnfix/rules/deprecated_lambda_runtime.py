@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import Any, Iterator
 
 from pydantic import Field
@@ -53,21 +54,23 @@ def _version(runtime: str) -> tuple[int, ...]:
 
 
 def _day(text: str) -> date:
-    return datetime.strptime(text, "%Y-%m-%d").date()
+    return date.fromisoformat(text)
 
 
 class Lifecycle:
-    """The dated runtime table read at one date."""
+    """The dated runtime table read at one date (made once per date: see ``lifecycle_at``)."""
 
     def __init__(self, as_of: date):
         table = aws_data("lambda_runtimes.json")
         self.as_of = as_of
         self.entries: dict[str, dict[str, Any]] = table["runtimes"]
         self.valid: list[str] = table["valid"]
+        self._deprecated = frozenset(name for name, entry in self.entries.items()
+                                     if _day(entry["deprecated"]) <= as_of)
+        self._successors: dict[str, tuple[str | None, bool]] = {}
 
     def deprecated(self, runtime: str) -> bool:
-        entry = self.entries.get(runtime)
-        return entry is not None and _day(entry["deprecated"]) <= self.as_of
+        return runtime in self._deprecated
 
     def create_blocked(self, runtime: str) -> bool:
         return _day(self.entries[runtime]["create-block"]) <= self.as_of
@@ -75,6 +78,11 @@ class Lifecycle:
     def successor(self, runtime: str) -> tuple[str | None, bool]:
         """The newest supported runtime of the same family, else AWS's named successor; and
         whether it is of the same family."""
+        if runtime not in self._successors:
+            self._successors[runtime] = self._successor(runtime)
+        return self._successors[runtime]
+
+    def _successor(self, runtime: str) -> tuple[str | None, bool]:
         same = [r for r in self.valid if family(r) == family(runtime) and not self.deprecated(r)]
         if same and family(runtime) != NO_SAME_FAMILY:
             return max(same, key=_version), True
@@ -82,6 +90,11 @@ class Lifecycle:
         while named is not None and self.deprecated(named):
             named = self.entries[named]["successor"]
         return named, False
+
+
+@lru_cache(maxsize=8)
+def lifecycle_at(as_of: date) -> Lifecycle:
+    return Lifecycle(as_of)
 
 
 class DeprecatedLambdaRuntime(Rule):
@@ -125,7 +138,7 @@ class DeprecatedLambdaRuntime(Rule):
     Options = Options
 
     def _lifecycle(self) -> Lifecycle:
-        return Lifecycle(self.options.as_of or datetime.now(timezone.utc).date())
+        return lifecycle_at(self.options.as_of or datetime.now(timezone.utc).date())
 
     def detect(self, template: Template):
         lifecycle = self._lifecycle()
