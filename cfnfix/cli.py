@@ -155,7 +155,8 @@ def _rule(args: argparse.Namespace) -> int:
     if rule is None:
         _error(f"no rule {args.rule!r}; `cfnfix rules` lists them")
         return 2
-    print(f"# {rule.name} ({rule.code})\n\nSeverity: {rule.severity}. Fix: {rule.fix_title}.\n\n{rule.doc()}")
+    resolves = f" Resolves cfn-lint {', '.join(rule.resolves)}." if rule.resolves else ""
+    print(f"# {rule.name} ({rule.code})\n\nSeverity: {rule.severity}. Fix: {rule.fix_title}.{resolves}\n\n{rule.doc()}")
     return 0
 
 

@@ -20,7 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 TOP_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "unsafe-fixes", "exclude",
-            "report-unused-suppressions", "rules"}
+            "report-unused-suppressions", "rules", "lifecycle"}
 EXTENDING = ("extend_select", "extend_ignore")  # a flag adds to what the file says instead of replacing it
 
 

@@ -26,7 +26,8 @@ def _options(rule: type[Rule]) -> list[str]:
 
 def render(rule: type[Rule]) -> str:
     lines = [f"# {rule.name} ({rule.code})", "",
-             f"Severity: **{rule.severity}**. Fix: {rule.fix_title}.", "", rule.doc(), "",
+             f"Severity: **{rule.severity}**. Fix: {rule.fix_title}."
+             + (f" Resolves cfn-lint {', '.join(rule.resolves)}." if rule.resolves else ""), "", rule.doc(), "",
              "## Configuration", "", *_options(rule)]
     bad = next((e for e in rule.examples if not e.good), None)
     if bad is not None and bad.fixed is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -56,6 +56,8 @@ class Settings(BaseModel):
     exclude: tuple[str, ...] = ()
     report_unused_suppressions: bool = Field(False, alias="report-unused-suppressions")
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # which stacks the team writes: rules with a `lifecycle` of their own run only under it
+    lifecycle: Literal["ephemeral", "production"] | None = None
 
     @field_validator("select", "ignore", "extend_select", "extend_ignore")
     @classmethod
@@ -87,7 +89,7 @@ class Settings(BaseModel):
     def _rule_instances(self) -> tuple[Rule, ...]:
         made = []
         for rule in (*all_rules(), *self.extra_rules):
-            if not self.enabled(rule.code):
+            if not self.enabled(rule.code) or getattr(rule, "lifecycle", None) not in (None, self.lifecycle):
                 continue
             instance = rule(self.rules.get(rule.code) or self.rules.get(rule.name))
             if instance.runs(self.explicitly_selected(rule.code)):

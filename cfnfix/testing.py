@@ -37,7 +37,7 @@ def settings_for(rule: type[Rule], example: Example):
     from .settings import Settings
 
     return Settings(select=(rule.code,), rules={rule.code: example.options}, unsafe_fixes=example.unsafe_fixes,
-                    extra_rules=(rule,) if _external(rule) else ())
+                    extra_rules=(rule,) if _external(rule) else (), lifecycle=getattr(rule, "lifecycle", None))
 
 
 def _external(rule: type[Rule]) -> bool:

@@ -91,7 +91,7 @@ def test_quiet_prints_findings_only_and_verbose_says_what_ran(bad):
     assert (cfnfix("check", "-q", "clean.yaml", cwd=bad).stdout, cfnfix("check", "clean.yaml", cwd=bad).stdout) == (
         "", "All checks passed.\n")
     verbose = cfnfix("check", "-v", "--select", "CFX1,CFX401", "bad.yaml", cwd=bad)
-    assert verbose.stderr == "cfnfix: bad.yaml: settings from defaults; rules CFX101, CFX401\n"
+    assert verbose.stderr == "cfnfix: bad.yaml: settings from defaults; rules CFX101, CFX102, CFX401\n"
     (bad / ".cfnfix.toml").write_text('select = ["CFX2"]\n')
     verbose = cfnfix("check", "--verbose", "clean.yaml", cwd=bad)
     assert verbose.stderr == f"cfnfix: clean.yaml: settings from {(bad / '.cfnfix.toml').resolve()}; rules CFX201, CFX202\n"
