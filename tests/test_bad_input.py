@@ -117,13 +117,13 @@ def test_unreadable_file(tmp_path, monkeypatch, capsys):
 
 
 def test_a_bug_in_a_rule_is_one_line_for_that_file_only(tmp_path, monkeypatch, capsys):
-    from cfnfix.rules.missing_test_outputs import MissingTestOutputs
+    from cfnfix.rules.missing_standby_region import MissingStandbyRegion
 
     def broken(self, template):
         raise KeyError("boom")
 
     (tmp_path / "a.yaml").write_text(GOOD)
-    monkeypatch.setattr(MissingTestOutputs, "detect", broken)
+    monkeypatch.setattr(MissingStandbyRegion, "detect", broken)  # a rule that runs on every template
     assert cli.main(["check", "--jobs", "1", str(tmp_path / "a.yaml")]) == 2
     err = capsys.readouterr().err
     assert err == f"cfnfix: error: {tmp_path / 'a.yaml'}: internal error (KeyError: 'boom'); please report it with this file\n"

@@ -204,3 +204,16 @@ def test_unused_suppressions_are_reported_on_request(project):
     assert findings[-1]["pointer"] == "/Resources/Queue/Metadata/cfnfix/ignore/0"
     assert findings[-1]["message"] == "the suppression of CFX301 matches no finding; remove it"
     assert loud.returncode == 1
+
+
+def test_a_copy_of_settings_makes_its_own_rules():
+    """pydantic's model_copy copied the cached rule instances of the original: a copy with other
+    rules or options ran the original's (a tests folder found for CFX401 was ignored)."""
+    from cfnfix.settings import Settings
+
+    base = Settings()
+    assert "CFX401" not in [r.code for r in base.rule_instances()]  # opt-in, and now cached
+    with_tests = base.model_copy(update={"rules": {"CFX401": {"tests": "tests"}}})
+    assert "CFX401" in [r.code for r in with_tests.rule_instances()]
+    narrowed = base.model_copy(update={"select": ("CFX1",)})
+    assert [r.code for r in narrowed.rule_instances()] == ["CFX101"]
