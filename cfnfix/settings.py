@@ -85,6 +85,12 @@ class Settings(BaseModel):
         return self.enabled(code) and any(len(s) >= 4 and code.startswith(s)
                                           for s in self.select + self.extend_select if s != ALL)
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> "Settings":
+        copied = super().model_copy(update=update, deep=deep)
+        # pydantic copies the instance dict, cached rules included: they belong to the old values
+        copied.__dict__.pop("_rule_instances", None)
+        return copied
+
     @cached_property
     def _rule_instances(self) -> tuple[Rule, ...]:
         made = []

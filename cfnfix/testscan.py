@@ -58,7 +58,7 @@ def scan(folder: str | Path) -> TestUse:
 
 
 # Folders that hold tests, by the names projects give them (a `tests/integration` is inside `tests`).
-TEST_FOLDERS = ("tests", "test", "__tests__", "integ", "integ-tests", "integration", "integration-tests", "e2e")
+TEST_FOLDERS = ("tests", "test", "__tests__", "integ", "integration", "integration-tests", "e2e")
 # What marks the root of a repository: the search for tests stops there (a configuration file
 # does not: infra/pyproject.toml may hold cfnfix's settings while the tests lie at the root).
 PROJECT_ROOT = (".git", ".hg")

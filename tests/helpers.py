@@ -86,6 +86,13 @@ def allowed_window(doc, op: dict) -> tuple[int, int]:
     lines = doc.text.splitlines()
     while first > 0 and lines[first - 1].lstrip().startswith("#"):
         first -= 1
+    # and the comments right after it (with the blank lines between): a node's trailing comments
+    # are its own, and what is added after the node goes after them
+    following = last + 1
+    while following < len(lines) and (not lines[following].strip() or lines[following].lstrip().startswith("#")):
+        if lines[following].strip():
+            last = following
+        following += 1
     return max(0, first - 1), last + 1
 
 

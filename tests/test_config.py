@@ -214,3 +214,16 @@ def test_flags_select_rules_even_after_the_files_settings_made_theirs(tmp_path):
     path = str(tmp_path / "t.yaml")
     assert len(settings_for(path, {}).rule_instances()) > 1
     assert [r.code for r in settings_for(path, {"select": ("cfx101",)}).rule_instances()] == ["CFX101"]
+
+
+def test_a_copy_of_settings_makes_its_own_rules():
+    """pydantic's model_copy copied the cached rule instances of the original: a copy with other
+    rules or options ran the original's (a tests folder found for CFX401 was ignored)."""
+    from cfnfix.settings import Settings
+
+    base = Settings()
+    assert "CFX401" not in [r.code for r in base.rule_instances()]  # opt-in, and now cached
+    with_tests = base.model_copy(update={"rules": {"CFX401": {"tests": "tests"}}})
+    assert "CFX401" in [r.code for r in with_tests.rule_instances()]
+    narrowed = base.model_copy(update={"select": ("CFX1",)})
+    assert [r.code for r in narrowed.rule_instances()] == ["CFX101", "CFX102"]
