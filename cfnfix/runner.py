@@ -205,9 +205,11 @@ def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | N
             raise Stopped(_WRITES[0]) from None
     progress.done()
     if not problems:
-        # judged on the files processed: a link in the folder to a template elsewhere counts for it
+        # judged on the files processed: a link in the folder to a template elsewhere counts for it,
+        # and so does a template of the folder that was also named on its own (processed once)
         for folder in paths:
-            if Path(folder).is_dir() and not any(not r.skipped and folders.get(r.path) == folder for r in results):
+            if Path(folder).is_dir() and not any(
+                    not r.skipped and (folders.get(r.path) == folder or _within(r.path, folder)) for r in results):
                 problems.append(Problem("no CloudFormation templates found in this folder", folder))
     return [r for r in results if not r.skipped], problems
 
@@ -342,3 +344,8 @@ def _excluded(path: str, patterns: tuple[str, ...], base: Path) -> bool:
                  for prefix in prefixes):
             return True
     return False
+
+
+def _within(path: str, folder: str) -> bool:
+    real, top = os.path.realpath(path), os.path.realpath(folder)
+    return real.startswith(top.rstrip(os.sep) + os.sep)

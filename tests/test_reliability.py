@@ -283,7 +283,7 @@ def test_passing_the_template_body_size_is_a_warning(tmp_path):
     done = _cfnfix("apply", "--select", "CFX101", "t.yaml", cwd=tmp_path)
     size = len(path.read_bytes())
     assert size > 51_200
-    assert (done.returncode, done.stdout) == (0, "Fixed 1 finding in 1 file.\n")
+    assert (done.returncode, done.stdout) == (0, "t.yaml: fixed 1 finding\nFixed 1 finding in 1 file.\n")
     assert done.stderr == (f"cfnfix: warning: t.yaml: the fixed template is {size:,} bytes, past the 51,200 a "
                            "TemplateBody can pass; deploy it from S3 (TemplateURL)\n")
 
@@ -342,7 +342,7 @@ def test_check_marks_that_fix_not_fixable():
     assert [(f.pointer, f.fix is None) for f in checked.findings] == [
         ("/Resources/TargetA/Properties/RoleARN", False), ("/Resources/TargetB/Properties/RoleARN", True)]
     assert checked.findings[1].message.endswith(NOT_WRITABLE)
-    assert report.text([checked]).splitlines()[-1] == "Found 2 findings (1 fixable with `cfnfix apply`)."
+    assert report.text([checked]).splitlines()[-1] == "Found 2 findings (1 fixable with `cfnfix apply`, marked [*])."
 
 
 # -- item 15: what CloudFormation rejects is an error with a position ---------------------------
