@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--jobs", "-j", type=int, default=0, help="processes (default: one per core)")
         p.add_argument("--only-templates", action="store_true",
                        help="skip named files that are not templates, as in folders (for pre-commit)")
+        p.add_argument("--cfn-lint", action="store_true", default=None,
+                       help="also run cfn-lint (the cfn-lint extra) and fix what it finds")
 
     check = sub.add_parser("check", help="report findings")
     selection(check)
@@ -205,6 +207,8 @@ def _run(args: argparse.Namespace) -> int:
         overrides["ignore"] = _split(args.ignore)
     if getattr(args, "unsafe_fixes", None):
         overrides["unsafe_fixes"] = True
+    if args.cfn_lint:
+        overrides["cfn_lint"] = True
     if getattr(args, "report_unused_suppressions", False):
         overrides["report_unused_suppressions"] = True
     mode = "sarif" if args.command == "check" and args.format == "sarif" else "check"
@@ -252,6 +256,10 @@ def _check_report(fmt: str, results: list) -> str:
 def _apply_report(mode: str, results: list) -> int:
     status = 0
     fixes = [r.fix for r in results if r.fix is not None and r.fix.error is None]
+    for f in fixes:
+        for r in f.rejected:  # on stderr where stdout carries a diff or a patch
+            print(f"{f.path}:{r.finding.line or 1}:{r.finding.column or 1}: {r.finding.code} fix rejected: "
+                  f"{r.reason}", file=sys.stdout if mode == "apply" else sys.stderr)
     if mode == "patch":
         files = [{"path": f.path, "patch": list(f.patch)} for f in fixes if f.patch]
         sys.stdout.write(json.dumps({"files": files}, indent=2) + "\n")

@@ -19,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-TOP_KEYS = {"select", "ignore", "unsafe-fixes", "exclude", "report-unused-suppressions", "rules"}
+TOP_KEYS = {"select", "ignore", "unsafe-fixes", "exclude", "report-unused-suppressions", "cfn-lint", "rules"}
 
 
 def _fail(message: str, path: Path) -> CfnfixError:

@@ -44,6 +44,7 @@ class FixResult:
     error: Problem | None = None
     skipped: bool = False
     new_bytes: bytes = field(default=b"", repr=False)
+    rejected: tuple[Any, ...] = ()  # lint.verify.Rejection: fixes cfn-lint's second run refused
 
     @property
     def changed(self) -> bool:
@@ -122,6 +123,7 @@ def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None
     used: set[Suppression] = set()
     findings: list[Finding] = []
     suppressed = 0
+    native: list[tuple[Rule, Finding]] = []
     for rule in rules if rules is not None else settings.rule_instances():
         for finding in rule.detect(template):
             matched = [s for s in suppressions if _matches(finding, s)]
@@ -129,7 +131,21 @@ def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None
                 used.update(matched)
                 suppressed += 1
                 continue
+            native.append((rule, finding))
             findings.append(finding.with_fix(rule.fix(finding, template)))
+    if settings.cfn_lint:
+        from .lint.findings import lint_findings  # cfn-lint loads only when asked for
+
+        for fixer, finding in lint_findings(doc.text, template, native, settings.fixer_instances):
+            if not settings.enabled(finding.code):
+                continue
+            matched = [s for s in suppressions if _matches(finding, s)]
+            if matched:
+                used.update(matched)
+                suppressed += 1
+                continue
+            usable = fixer is not None and finding.context["payload"] is not None
+            findings.append(finding.with_fix(fixer.fix(finding, template) if usable else None))  # type: ignore[union-attr]
     if settings.report_unused_suppressions:
         findings += [Finding("CFX000", "unused-suppression", "low",
                              f"the suppression of {s.code} matches no finding; remove it", s.pointer, s.resource)
@@ -166,7 +182,7 @@ def _positioned(doc: Document, finding: Finding) -> Finding:
 def check_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> CheckResult:
     try:
         findings, suppressed = detect(doc, settings)
-    except ParseError as exc:
+    except CfnfixError as exc:  # a bad suppression, or cfn-lint failing on this template
         return CheckResult(path, doc.format, error=exc.problem.at(path) if path else exc.problem)
     return CheckResult(path, doc.format, tuple(findings), suppressed)
 
@@ -180,12 +196,12 @@ def _allowed(fix: Fix | None, settings: Settings) -> bool:
     return fix.safety == "safe" or settings.unsafe_fixes
 
 
-def _select(findings: list[Finding], settings: Settings) -> list[Finding]:
+def _select(findings: list[Finding], settings: Settings, refused: frozenset = frozenset()) -> list[Finding]:
     """Fixes that touch disjoint paths, in order of code then pointer; the rest wait a pass."""
     chosen: list[Finding] = []
     taken: list[tuple[str, ...]] = []
     for finding in findings:
-        if not _allowed(finding.fix, settings):
+        if not _allowed(finding.fix, settings) or _identity(finding) in refused:
             continue
         assert finding.fix is not None
         paths = finding.fix.paths()
@@ -196,33 +212,66 @@ def _select(findings: list[Finding], settings: Settings) -> list[Finding]:
     return chosen
 
 
-def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> FixResult:
+def _identity(finding: Finding) -> tuple[str, str, str]:
+    return finding.code, finding.pointer, finding.message
+
+
+def _passes(original: Document, settings: Settings, rules: list[Rule], refused: frozenset
+            ) -> tuple[Document, list[Finding], list[dict[str, Any]]]:
     from .writer import write  # only fixing needs the writer and jsonpatch: keeps `check` quick to start
 
-    original = doc
-    rules = settings.rule_instances()
+    doc = original
     applied: list[Finding] = []
     patch: list[dict[str, Any]] = []
+    for _ in range(MAX_PASSES):
+        findings, _suppressed = detect(doc, settings, rules, positions=False)
+        chosen = _select(findings, settings, refused)
+        if not chosen:
+            break
+        ops = [dict(op) for finding in chosen for op in finding.fix.patch]  # type: ignore[union-attr]
+        doc = write(doc, ops, original.style)
+        applied.extend(chosen)
+        patch.extend(ops)
+    else:
+        pending = sorted({f.code for f in _select(detect(doc, settings, rules, positions=False)[0], settings, refused)})
+        if pending:
+            raise CfnfixError(Problem(f"fixes did not converge in {MAX_PASSES} passes: {', '.join(pending)}"))
+    return doc, applied, patch
+
+
+def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> FixResult:
+    original = doc
+    rules = settings.rule_instances()
+    rejected: list[Any] = []
     try:
-        for _ in range(MAX_PASSES):
-            findings, suppressed = detect(doc, settings, rules, positions=False)
-            chosen = _select(findings, settings)
-            if not chosen:
-                break
-            ops = [dict(op) for finding in chosen for op in finding.fix.patch]  # type: ignore[union-attr]
-            doc = write(doc, ops, original.style)
-            applied.extend(chosen)
-            patch.extend(ops)
-        else:
-            pending = sorted({f.code for f in _select(detect(doc, settings, rules, positions=False)[0], settings)})
-            if pending:
-                raise CfnfixError(Problem(f"fixes did not converge in {MAX_PASSES} passes: {', '.join(pending)}"))
+        doc, applied, patch = _passes(original, settings, rules, frozenset())
+        if settings.cfn_lint and applied:
+            from .lint.verify import rejections
+
+            # cfn-lint runs once more on the fixed text; fixes it refuses are dropped and the file
+            # fixed again without them (rarely more than once: a rejection names its fix)
+            for _ in range(MAX_PASSES):
+                refused = rejections(original.text, doc.text, applied)
+                if not refused:
+                    break
+                rejected += refused
+                doc, applied, patch = _passes(original, settings, rules,
+                                              frozenset(_identity(r.finding) for r in rejected))
+                if not applied:
+                    break
+            else:
+                raise CfnfixError(Problem(f"cfn-lint refused the fixes again after {MAX_PASSES} tries"))
         remaining, suppressed = detect(doc, settings, rules)
+        rejected = [replace(r, finding=_positioned(original, r.finding)) for r in rejected]
+        if rejected:
+            # a refused fix is not offered again: its finding stays, without a fix
+            refused_ids = {_identity(r.finding) for r in rejected}
+            remaining = [f.with_fix(None) if _identity(f) in refused_ids else f for f in remaining]
     except CfnfixError as exc:
         problem = exc.problem.at(path) if path else exc.problem
         return FixResult(path, original.format, original.text, original.text, error=problem)
     return FixResult(path, original.format, original.text, doc.text, tuple(applied), tuple(remaining),
-                     tuple(patch), suppressed, new_bytes=doc.to_bytes())
+                     tuple(patch), suppressed, new_bytes=doc.to_bytes(), rejected=tuple(rejected))
 
 
 # -- files ------------------------------------------------------------------------------------

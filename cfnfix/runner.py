@@ -114,6 +114,13 @@ def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | N
             distinct.append(settings)
             index = len(distinct) - 1
         work.append((path, named, mode, index))
+    if any(s.cfn_lint for s in distinct):
+        from .lint.linter import MISSING, available
+
+        if not available():
+            # said once; the templates are still checked with the native rules
+            problems.append(Problem(MISSING))
+            distinct = [s.model_copy(update={"cfn_lint": False}) for s in distinct]
     progress = _Progress(len(work))
     _init_worker(distinct)
     if jobs > 1 and len(work) >= PARALLEL_FROM:

@@ -19,6 +19,7 @@ class Settings(BaseModel):
     unsafe_fixes: bool = Field(False, alias="unsafe-fixes")
     exclude: tuple[str, ...] = ()
     report_unused_suppressions: bool = Field(False, alias="report-unused-suppressions")
+    cfn_lint: bool = Field(False, alias="cfn-lint")  # also run cfn-lint and fix what it finds
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("select", "ignore")
@@ -39,6 +40,13 @@ class Settings(BaseModel):
     def rule_instances(self) -> list[Rule]:
         """The enabled rules with their options, made once per settings object."""
         return list(self._rule_instances)
+
+    @cached_property
+    def fixer_instances(self) -> dict[str, Any]:
+        """The cfn-lint fixers by cfn-lint id, with their options, made once per settings object."""
+        from .lint.fixers import all_fixers  # only --cfn-lint needs them
+
+        return {f.code: f(self.rules.get(f.code) or self.rules.get(f.name)) for f in all_fixers()}
 
 
 DEFAULT = Settings()

@@ -1,0 +1,47 @@
+"""What a cfn-lint fixer is: a rule whose findings come from cfn-lint, with the shape of a native rule."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Iterable
+
+from ..rule import Finding, Fix, Rule
+from ..template import Template
+from .linter import Match
+
+SEVERITY = {"error": "high", "warning": "medium", "informational": "low"}
+
+
+class Fixer(Rule):
+    """Fixes the findings of one cfn-lint rule; ``code`` is that rule's id (E3002, W1020, ...).
+
+    cfn-lint finds; a fixer only reads the match (``payload``) and the template and proposes a fix.
+    """
+
+    # cfn-lint's level for the rule, for the docs (the finding takes the match's own level)
+    level: ClassVar[str] = "error"
+
+    @classmethod
+    def cfn_lint_id(cls) -> str:
+        return cls.code
+
+    def detect(self, template: Template) -> Iterable[Finding]:
+        return ()  # cfn-lint detects: see cfnfix.lint.findings
+
+    def payload(self, match: Match, template: Template) -> Any:
+        """What ``fix`` needs from this match, or None when this fixer cannot fix it."""
+        return None
+
+    def message(self, match: Match, payload: Any) -> str:
+        """The finding's message: cfn-lint's, plus what input a fix needs where none is certain."""
+        return match.message
+
+    def fix(self, finding: Finding, template: Template, plan: Any = None) -> Fix | None:  # type: ignore[override]
+        return None
+
+
+def match_of(finding: Finding) -> Match:
+    return finding.context["match"]
+
+
+def payload_of(finding: Finding) -> Any:
+    return finding.context.get("payload")
