@@ -30,12 +30,13 @@ def lint_findings(text: str, template: Template, native: list[tuple[Rule, Findin
 
     Raises LintFailed when cfn-lint cannot read the text or fails on it.
     """
-    for match in lint(text):
+    matches = lint(text)
+    for match in matches:
         pointer = jp.join(match.path)
         if _covered(match, pointer, native):
             continue
         fixer = fixers.get(match.rule_id)
-        payload = fixer.payload(match, template) if fixer is not None else None
+        payload = fixer.payload(match, template, matches) if fixer is not None else None
         message = fixer.message(match, payload) if fixer is not None else match.message
         resource = match.path[1] if len(match.path) > 1 and match.path[0] == "Resources" else None
         yield fixer, Finding(match.rule_id, fixer.name if fixer is not None else match.name,

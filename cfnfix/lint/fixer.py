@@ -27,8 +27,9 @@ class Fixer(Rule):
     def detect(self, template: Template) -> Iterable[Finding]:
         return ()  # cfn-lint detects: see cfnfix.lint.findings
 
-    def payload(self, match: Match, template: Template) -> Any:
-        """What ``fix`` needs from this match, or None when this fixer cannot fix it."""
+    def payload(self, match: Match, template: Template, matches: tuple[Match, ...]) -> Any:
+        """What ``fix`` needs from this match (``matches``: all of this run), or None when this
+        fixer cannot fix it."""
         return None
 
     def message(self, match: Match, payload: Any) -> str:

@@ -1,0 +1,76 @@
+"""W8001: a condition no resource, output or other condition uses, removed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...rule import Example, Fix
+from ...template import Template
+from ..edits import remove_entries, unused_entries
+from ..fixer import Fixer, payload_of
+from ..linter import Match
+
+
+@dataclass(frozen=True)
+class Unused:
+    names: tuple[str, ...]  # every condition cfn-lint reports unused, so one fix removes them all
+
+
+class UnusedCondition(Fixer):
+    """Removes conditions that nothing uses.
+
+    ## What it does
+    Acts on cfn-lint's W8001: a condition in `Conditions` that no resource, output, `Fn::If` or
+    other condition names.
+
+    ## Why does this fail?
+    It does not fail a deployment, but an unused condition is dead code: a reader cannot tell
+    whether a resource lost its `Condition` by mistake, and the condition still has to evaluate.
+
+    ## Fix
+    Removes every unused condition in one edit, and the `Conditions` section when none is left. A
+    condition that only an unused condition used is reported by the next cfn-lint run and removed
+    in the next pass.
+
+    ## Fix safety
+    Safe: nothing reads the condition, so the stack's resources and outputs are unchanged.
+
+    ## Options
+    None.
+    """
+
+    code = "W8001"
+    name = "unused-condition"
+    severity = "medium"
+    level = "warning"
+    summary = "a condition nothing uses"
+    fix_title = "remove the unused conditions"
+
+    def payload(self, match: Match, template: Template, matches: tuple[Match, ...]) -> Unused | None:
+        names = unused_entries("Conditions", self.code, matches)
+        return Unused(tuple(names)) if match.path[1:] and match.path[1] in names else None
+
+    def fix(self, finding, template, plan=None):
+        unused: Unused = payload_of(finding)
+        ops = remove_entries(template, "Conditions", list(unused.names))
+        return Fix(self.fix_title, "safe", ops) if ops else None
+
+    examples = (
+        Example("used", "Conditions:\n  IsEast: !Equals [!Ref 'AWS::Region', us-east-1]\nResources:\n"
+                "  Logs:\n    Type: AWS::Logs::LogGroup\n    Condition: IsEast\n"),
+        Example(
+            "one-unused",
+            "Conditions:\n  IsEast: !Equals [!Ref 'AWS::Region', us-east-1]\n"
+            "  # never used\n  IsWest: !Equals [!Ref 'AWS::Region', us-west-2]\nResources:\n"
+            "  Logs:\n    Type: AWS::Logs::LogGroup\n    Condition: IsEast\n",
+            "Conditions:\n  IsEast: !Equals [!Ref 'AWS::Region', us-east-1]\nResources:\n"
+            "  Logs:\n    Type: AWS::Logs::LogGroup\n    Condition: IsEast\n",
+            pointers=("/Conditions/IsWest",)),
+        Example(
+            "all-unused-json",
+            '{\n  "Conditions": {\n    "IsEast": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]},\n'
+            '    "IsWest": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-west-2"]}\n  },\n'
+            '  "Resources": {\n    "Logs": {"Type": "AWS::Logs::LogGroup"}\n  }\n}\n',
+            '{\n  "Resources": {\n    "Logs": {"Type": "AWS::Logs::LogGroup"}\n  }\n}\n',
+            pointers=("/Conditions/IsEast", "/Conditions/IsWest"), format="json"),
+    )

@@ -1,0 +1,62 @@
+"""Every example of every cfn-lint fixer: exact pointers, byte-exact fixed text, re-parse, idempotence,
+and cfn-lint itself finding the fixed text clean of the fixer's finding."""
+
+from __future__ import annotations
+
+import jsonpatch
+import pytest
+
+import cfnfix
+from cfnfix.document import parse_text
+from cfnfix.lint.fixers import all_fixers
+from cfnfix.lint.linter import lint
+from cfnfix.rule import DOC_HEADINGS
+from cfnfix.settings import Settings
+
+from .helpers import new_lint_findings
+
+CASES = [(fixer, example) for fixer in all_fixers() for example in fixer.examples]
+
+
+def settings_for(fixer, example) -> Settings:
+    return Settings(cfn_lint=True, select=(fixer.code,), rules={fixer.code: example.options},
+                    unsafe_fixes=example.unsafe_fixes)
+
+
+@pytest.mark.parametrize("fixer,example", CASES, ids=[f"{f.code}-{e.name}" for f, e in CASES])
+def test_example(fixer, example):
+    settings = settings_for(fixer, example)
+    checked = cfnfix.check_text(example.text, example.format, settings)
+    assert checked.error is None
+    assert tuple(f.pointer for f in checked.findings) == example.pointers
+    if example.good:
+        return
+    assert all(f.code == fixer.code and f.name == fixer.name and f.line and f.column for f in checked.findings)
+    fixed = cfnfix.fix_text(example.text, example.format, settings=settings)
+    assert (fixed.error, fixed.rejected) == (None, ())
+    assert fixed.text == example.fixed
+    assert all(f.fix is None or f.fix.safety == "display-only" or (f.fix.safety == "unsafe" and not example.unsafe_fixes)
+               for f in fixed.remaining)
+    original = parse_text(example.text, example.format).data
+    patched = jsonpatch.apply_patch(original, [dict(op) for op in fixed.patch])
+    assert parse_text(fixed.text, example.format).data == patched
+    again = cfnfix.fix_text(fixed.text, example.format, settings=settings)
+    assert again.text == fixed.text and again.applied == ()
+
+
+@pytest.mark.parametrize("fixer,example", [c for c in CASES if not c[1].good and c[1].fixed != c[1].text],
+                         ids=[f"{f.code}-{e.name}" for f, e in CASES if not e.good and e.fixed != e.text])
+def test_example_fix_clears_its_finding_and_adds_none(fixer, example):
+    assert new_lint_findings(example.text, example.fixed) == set()
+    assert fixer.code not in {m.rule_id for m in lint(example.fixed)}
+
+
+@pytest.mark.parametrize("fixer", all_fixers(), ids=lambda f: f.code)
+def test_fixer_metadata_and_docs(fixer):
+    assert fixer.code[0] in "EW" and fixer.code[1:].isdigit() and len(fixer.code) == 5
+    assert fixer.name == fixer.name.lower() and " " not in fixer.name
+    assert list(fixer.doc_sections()) == list(DOC_HEADINGS)
+    bads = [e for e in fixer.examples if not e.good]
+    assert [e for e in fixer.examples if e.good] and bads
+    assert {e.format for e in bads} == {"yaml", "json"}
+    assert all(e.fixed is not None for e in bads)
