@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .rule import add_op
+from .kit import add_op
 from .template import Resource, Template, value_targets
 
 ALB = "AWS::ElasticLoadBalancingV2::LoadBalancer"

@@ -10,6 +10,7 @@ from typing import Any
 from . import pointer as jp
 from .document import Document, Format, parse_bytes, parse_text
 from .errors import CfnfixError, ParseError, Problem
+from .kit import Plan, Safety
 from .rule import Finding, Fix, Rule
 from .settings import DEFAULT, Settings
 from .template import Template
@@ -28,7 +29,7 @@ class CheckResult:
 
     @property
     def fixable(self) -> int:
-        return sum(1 for f in self.findings if f.fix is not None and f.fix.safety != "display-only")
+        return sum(1 for f in self.findings if f.fix is not None and f.fix.safety != Safety.DISPLAY_ONLY)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,15 @@ def _matches(finding: Finding, suppression: Suppression) -> bool:
 def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None = None,
            positions: bool = True) -> tuple[list[Finding], int]:
     """Findings (each with its fix, if any) and how many were suppressed."""
+    findings, suppressed, _ = _detect(doc, settings, rules, positions, one_pass=False)
+    return findings, suppressed
+
+
+def _detect(doc: Document, settings: Settings, rules: list[Rule] | None, positions: bool,
+            one_pass: bool) -> tuple[list[Finding], int, list[frozenset[int]]]:
+    """Findings with their fixes, the suppressed count, and per finding the earlier findings whose
+    fixes its own fix relies on. ``one_pass``: the fixes are built for one pass of ``apply``, with
+    one ``Plan`` for them all (else each has its own, as for a report)."""
     template = Template.from_data(doc.data)
     try:
         suppressions = _suppressions(template)
@@ -121,9 +131,8 @@ def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None
         line, column = _position(doc, exc.pointer)
         raise ParseError(Problem(exc.message, None, line, column)) from None
     used: set[Suppression] = set()
-    findings: list[Finding] = []
+    found: list[tuple[Finding, Rule | None]] = []
     suppressed = 0
-    native: list[tuple[Rule, Finding]] = []
     for rule in rules if rules is not None else settings.rule_instances():
         for finding in rule.detect(template):
             matched = [s for s in suppressions if _matches(finding, s)]
@@ -131,11 +140,11 @@ def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None
                 used.update(matched)
                 suppressed += 1
                 continue
-            native.append((rule, finding))
-            findings.append(finding.with_fix(rule.fix(finding, template)))
+            found.append((finding, rule))
     if settings.cfn_lint:
         from .lint.findings import lint_findings  # cfn-lint loads only when asked for
 
+        native = [(rule, finding) for finding, rule in found if rule is not None]
         for fixer, finding in lint_findings(doc.text, template, native, settings.fixer_instances):
             if not settings.enabled(finding.code):
                 continue
@@ -144,19 +153,44 @@ def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None
                 used.update(matched)
                 suppressed += 1
                 continue
-            usable = fixer is not None and finding.context["payload"] is not None
-            findings.append(finding.with_fix(fixer.fix(finding, template) if usable else None))  # type: ignore[union-attr]
+            found.append((finding, fixer if fixer is not None and finding.payload.detail is not None else None))
     if settings.report_unused_suppressions:
-        findings += [Finding("CFX000", "unused-suppression", "low",
-                             f"the suppression of {s.code} matches no finding; remove it", s.pointer, s.resource)
-                     for s in suppressions if s not in used and settings.enabled(s.code.ljust(6, "0"))]
-    # the order fixes are chosen in: by rule, then top to bottom (new outputs follow the resources)
-    findings.sort(key=lambda f: (f.code, jp.document_order(doc.data, jp.split(f.pointer)), f.pointer))
+        found += [(Finding("CFX000", "unused-suppression", "low",
+                           f"the suppression of {s.code} matches no finding; remove it", s.pointer, s.resource), None)
+                  for s in suppressions if s not in used and settings.enabled(s.code.ljust(6, "0"))]
+    # the order fixes are built and chosen in: by rule, then top to bottom (new outputs follow the resources)
+    found.sort(key=lambda item: (item[0].code, jp.document_order(doc.data, jp.split(item[0].pointer)),
+                                 item[0].pointer))
+    shared = Plan(template) if one_pass else None
+    findings: list[Finding] = []
+    needs: list[frozenset[int]] = []
+    for number, (finding, rule) in enumerate(found):
+        plan = shared or Plan(template)
+        plan.begin(number)
+        fix = _with_impact(rule.fix(finding, template, plan), template) if rule is not None else None
+        needs.append(plan.end(keep=_allowed(fix, settings)))
+        findings.append(finding.with_fix(fix))
     if positions and findings:
         # reported in file order, as a reader goes through the file
         findings = sorted((_positioned(doc, f) for f in findings),
                           key=lambda f: (f.line or 0, f.column or 0, f.code, f.pointer))
-    return findings, suppressed
+    return findings, suppressed, needs
+
+
+def _with_impact(fix: Fix | None, template: Template) -> Fix | None:
+    """The fix with its impact on a deployed stack; a fix whose impact can never be safe (it
+    replaces or removes a stateful resource, or changes the parameter interface) is made unsafe."""
+    if fix is None:
+        return None
+    from .impact import impact_of
+
+    impact = impact_of(fix.patch, template)
+    if impact is None:
+        return replace(fix, impact=None)
+    why = impact.never_safe()
+    if why and fix.safety == Safety.SAFE:
+        return replace(fix, safety=Safety.UNSAFE, reason=f"Never safe: {why}.", impact=impact)
+    return replace(fix, impact=impact)
 
 
 def _node(doc: Document, pointer: str):
@@ -191,23 +225,29 @@ def check_document(doc: Document, settings: Settings = DEFAULT, path: str | None
 
 
 def _allowed(fix: Fix | None, settings: Settings) -> bool:
-    if fix is None or fix.safety == "display-only":
+    if fix is None or fix.safety == Safety.DISPLAY_ONLY:
         return False
-    return fix.safety == "safe" or settings.unsafe_fixes
+    return fix.safety == Safety.SAFE or settings.unsafe_fixes
 
 
-def _select(findings: list[Finding], settings: Settings, refused: frozenset = frozenset()) -> list[Finding]:
-    """Fixes that touch disjoint paths, in order of code then pointer; the rest wait a pass."""
+def _select(findings: list[Finding], settings: Settings,
+            needs: list[frozenset[int]] | None = None, refused: frozenset = frozenset()) -> list[Finding]:
+    """Fixes that touch disjoint paths, in order of code then pointer, each with the earlier fixes
+    whose shared pieces it reuses; the rest wait a pass."""
     chosen: list[Finding] = []
+    numbers: set[int] = set()
     taken: list[tuple[str, ...]] = []
-    for finding in findings:
+    for number, finding in enumerate(findings):
         if not _allowed(finding.fix, settings) or _identity(finding) in refused:
             continue
+        if needs is not None and not needs[number] <= numbers:
+            continue  # a piece it reuses comes with a fix that waits
         assert finding.fix is not None
         paths = finding.fix.paths()
         if any(jp.related(a, b) for a in paths for b in taken):
             continue
         chosen.append(finding)
+        numbers.add(number)
         taken.extend(paths)
     return chosen
 
@@ -224,8 +264,8 @@ def _passes(original: Document, settings: Settings, rules: list[Rule], refused: 
     applied: list[Finding] = []
     patch: list[dict[str, Any]] = []
     for _ in range(MAX_PASSES):
-        findings, _suppressed = detect(doc, settings, rules, positions=False)
-        chosen = _select(findings, settings, refused)
+        findings, suppressed, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
+        chosen = _select(findings, settings, needs, refused)
         if not chosen:
             break
         ops = [dict(op) for finding in chosen for op in finding.fix.patch]  # type: ignore[union-attr]
@@ -233,7 +273,8 @@ def _passes(original: Document, settings: Settings, rules: list[Rule], refused: 
         applied.extend(chosen)
         patch.extend(ops)
     else:
-        pending = sorted({f.code for f in _select(detect(doc, settings, rules, positions=False)[0], settings, refused)})
+        findings, _, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
+        pending = sorted({f.code for f in _select(findings, settings, needs, refused)})
         if pending:
             raise CfnfixError(Problem(f"fixes did not converge in {MAX_PASSES} passes: {', '.join(pending)}"))
     return doc, applied, patch

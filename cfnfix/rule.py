@@ -6,33 +6,47 @@ import inspect
 import re
 import textwrap
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Iterable, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from . import pointer as jp
+from .kit import Plan, Safety, add_op, remove_op, replace_op, test_op  # noqa: F401  (the op builders live in the kit)
 from .template import Template
 
+if TYPE_CHECKING:
+    from .impact import Impact
+
 Severity = Literal["critical", "high", "medium", "low"]
-Safety = Literal["safe", "unsafe", "display-only"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 DOC_HEADINGS = ("What it does", "Why does this fail?", "Fix", "Fix safety", "Options")
 
 
 @dataclass(frozen=True)
 class Fix:
-    """RFC 6902 operations that repair a finding, and how safe they are to apply unasked."""
+    """RFC 6902 operations that repair a finding, how safe they are to apply unasked and why
+    (``reason``, one sentence), and what they do to a deployed stack (``impact``, set by the engine
+    from the patch and the resource provider schemas)."""
 
     title: str
     safety: Safety
+    reason: str
     patch: tuple[dict[str, Any], ...]
+    impact: "Impact | None" = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "safety", Safety(self.safety))
+        object.__setattr__(self, "patch", tuple(self.patch))
 
     def paths(self) -> list[tuple[str, ...]]:
         """The paths this fix changes (its ``test`` operations only read)."""
         return [jp.split(op["path"]) for op in self.patch if op["op"] != "test"]
 
     def to_json(self) -> dict[str, Any]:
-        return {"title": self.title, "safety": self.safety, "patch": [dict(op) for op in self.patch]}
+        out: dict[str, Any] = {"title": self.title, "safety": self.safety.value, "reason": self.reason,
+                               "patch": [dict(op) for op in self.patch],
+                               "impact": self.impact.to_json() if self.impact is not None else None}
+        return out
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,9 @@ class Finding:
     column: int | None = None
     end_line: int | None = None
     end_column: int | None = None
-    # what the rule needs to build its fix (not reported)
+    # what detect hands fix: a frozen dataclass of the rule's own (not reported)
+    payload: Any = field(default=None, compare=False, repr=False)
+    # the old string-keyed form, until every rule has a payload
     context: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def with_fix(self, fix: Fix | None) -> "Finding":
@@ -97,6 +113,8 @@ class Rule:
     severity: ClassVar[Severity]
     summary: ClassVar[str]
     fix_title: ClassVar[str]
+    # the cfn-lint rule ids whose findings this rule's fix also resolves (reported once, by this rule)
+    resolves: ClassVar[tuple[str, ...]] = ()
     Options: ClassVar[type[BaseModel]] = NoOptions
     examples: ClassVar[tuple[Example, ...]] = ()
 
@@ -111,16 +129,19 @@ class Rule:
     def detect(self, template: Template) -> Iterable[Finding]:
         raise NotImplementedError
 
-    def fix(self, finding: Finding, template: Template) -> Fix | None:
+    def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
+        """The fix of one finding. ``plan`` gives free names and the shared pieces (parameters,
+        conditions, mappings) of this pass: see ``kit.Plan``."""
         return None
 
     # -- helpers ---------------------------------------------------------------------------
 
     def finding(self, message: str, pointer: str | Iterable[str], resource: str | None = None,
-                **context: Any) -> Finding:
+                payload: Any = None, **context: Any) -> Finding:
         if not isinstance(pointer, str):
             pointer = jp.join(pointer)
-        return Finding(self.code, self.name, self.severity, message, pointer, resource, context=context)
+        return Finding(self.code, self.name, self.severity, message, pointer, resource, payload=payload,
+                       context=context)
 
     @classmethod
     def doc(cls) -> str:
@@ -134,26 +155,5 @@ class Rule:
     @classmethod
     def metadata(cls) -> dict[str, Any]:
         return {"code": cls.code, "name": cls.name, "severity": cls.severity,
-                "summary": cls.summary, "fix": cls.fix_title}
+                "summary": cls.summary, "fix": cls.fix_title, "resolves": list(cls.resolves)}
 
-
-def test_op(path: str | Iterable[str], value: Any) -> dict[str, Any]:
-    return {"op": "test", "path": path if isinstance(path, str) else jp.join(path), "value": value}
-
-
-def add_op(path: str | Iterable[str], value: Any, *, before: str | None = None,
-           after: str | None = None) -> dict[str, Any]:
-    op: dict[str, Any] = {"op": "add", "path": path if isinstance(path, str) else jp.join(path), "value": value}
-    if before:
-        op["position"] = {"before": before}
-    elif after:
-        op["position"] = {"after": after}
-    return op
-
-
-def replace_op(path: str | Iterable[str], value: Any) -> dict[str, Any]:
-    return {"op": "replace", "path": path if isinstance(path, str) else jp.join(path), "value": value}
-
-
-def remove_op(path: str | Iterable[str]) -> dict[str, Any]:
-    return {"op": "remove", "path": path if isinstance(path, str) else jp.join(path)}

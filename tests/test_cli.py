@@ -67,8 +67,12 @@ def test_check_json_report_shape(tmp_path):
     assert finding["fix"] == {
         "title": "Remove RoleARN so Application Auto Scaling uses its service-linked role",
         "safety": "safe",
+        "reason": "Application Auto Scaling then uses its service-linked role, which it creates where it does "
+                  "not exist yet.",
         "patch": [{"op": "test", "path": "/Resources/Target/Properties/RoleARN", "value": {"Fn::Sub": SLR}},
                   {"op": "remove", "path": "/Resources/Target/Properties/RoleARN"}],
+        "impact": {"adds": [], "modifies": ["Target"], "replaces": [], "removes": [],
+                   "parameters_added": [], "parameters_removed": []},
     }
 
 

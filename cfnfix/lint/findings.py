@@ -7,7 +7,7 @@ from typing import Iterable
 from .. import pointer as jp
 from ..rule import Finding, Rule
 from ..template import Template
-from .fixer import SEVERITY, Fixer
+from .fixer import SEVERITY, Fixer, Linted
 from .linter import Match, lint
 
 
@@ -41,4 +41,4 @@ def lint_findings(text: str, template: Template, native: list[tuple[Rule, Findin
         resource = match.path[1] if len(match.path) > 1 and match.path[0] == "Resources" else None
         yield fixer, Finding(match.rule_id, fixer.name if fixer is not None else match.name,
                              SEVERITY.get(match.level, "medium"), message, pointer, resource,  # type: ignore[arg-type]
-                             context={"match": match, "payload": payload})
+                             payload=Linted(match, payload))

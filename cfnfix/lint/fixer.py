@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable
 
 from ..rule import Finding, Fix, Rule
@@ -36,13 +37,21 @@ class Fixer(Rule):
         """The finding's message: cfn-lint's, plus what input a fix needs where none is certain."""
         return match.message
 
-    def fix(self, finding: Finding, template: Template, plan: Any = None) -> Fix | None:  # type: ignore[override]
+    def fix(self, finding: Finding, template: Template, plan: Any) -> Fix | None:
         return None
 
 
+@dataclass(frozen=True)
+class Linted:
+    """The payload of a finding that came from cfn-lint: the match, and what the fixer read from it."""
+
+    match: Match
+    detail: Any = None  # the fixer's own payload; None when it cannot fix this match
+
+
 def match_of(finding: Finding) -> Match:
-    return finding.context["match"]
+    return finding.payload.match
 
 
 def payload_of(finding: Finding) -> Any:
-    return finding.context.get("payload")
+    return finding.payload.detail

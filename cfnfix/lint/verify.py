@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .. import pointer as jp
 from ..rule import Finding
+from .fixer import Linted
 from .linter import Match, collapsed, lint
 
 
@@ -19,7 +20,7 @@ class Rejection:
 
 
 def _is_lint(finding: Finding) -> bool:
-    return "match" in finding.context
+    return isinstance(finding.payload, Linted)
 
 
 def _touches(finding: Finding, path: tuple[str, ...]) -> bool:
@@ -50,7 +51,7 @@ def rejections(before: str, after: str, applied: list[Finding]) -> list[Rejectio
     rejected: dict[int, str] = {}
     remaining = {m.key for m in new}
     for index, finding in enumerate(applied):
-        if _is_lint(finding) and finding.context["match"].key in remaining:
+        if _is_lint(finding) and finding.payload.match.key in remaining:
             rejected[index] = f"cfn-lint still reports {finding.code} after the fix"
     for match in _added(old, new):
         where = jp.join(match.path) or "the template"

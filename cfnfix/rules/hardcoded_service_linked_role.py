@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any, Literal
 
 from .. import pointer as jp
+from ..kit import Plan
 from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, remove_op, replace_op, test_op
 from ..template import Resource, Template
 from ..values import WILDCARD, aws_data, flatten
@@ -15,6 +16,8 @@ from ..values import WILDCARD, aws_data, flatten
 _PART = r"(?:\$\{[^}]*\}|[^:])*"
 _SLR_ARN = re.compile(rf"^arn:{_PART}:iam::{_PART}:role/aws-service-role/(?P<principal>[^/]+)/(?P<role>[^/]*)$")
 TARGET = "AWS::ApplicationAutoScaling::ScalableTarget"
+_REMOVE_REASON = ("Application Auto Scaling then uses its service-linked role, which it creates where "
+                  "it does not exist yet.")
 
 
 class Options(NoOptions):
@@ -92,7 +95,7 @@ class HardcodedServiceLinkedRole(Rule):
                     f"ScalableTarget {target.name} hard-codes the service-linked role {role} in RoleARN; {why}",
                     where, target.name, namespace=namespace, arn=arn, branch=where != path)
 
-    def fix(self, finding: Finding, template: Template) -> Fix | None:
+    def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
         table = aws_data("application_autoscaling_roles.json")
         namespace = finding.context["namespace"]
         target = finding.resource
@@ -114,23 +117,26 @@ class HardcodedServiceLinkedRole(Rule):
             if finding.context.get("branch"):
                 # removing an item would shift the Fn::If; AWS::NoValue leaves RoleARN out in that branch
                 return Fix("Leave RoleARN out in that Fn::If branch so Application Auto Scaling uses its "
-                           "service-linked role" + fallback, "safe",
+                           "service-linked role" + fallback, "safe", _REMOVE_REASON,
                            (pin, replace_op(finding.pointer, {"Ref": "AWS::NoValue"})))
             return Fix("Remove RoleARN so Application Auto Scaling uses its service-linked role" + fallback,
-                       "safe", (pin, remove_op(finding.pointer)))
+                       "safe", _REMOVE_REASON, (pin, remove_op(finding.pointer)))
         trust = emr["trust"] if emr else [table["trust"]]
         explicit = self.options.strategy != "auto" or emr
         safety = "unsafe" if explicit and not has_iam else "safe"
+        reason = ("It adds the template's first IAM resource, so deploying it now needs CAPABILITY_IAM."
+                  if safety == "unsafe" else
+                  "The template already declares IAM resources, and a role of its own changes nothing else.")
         existing = _existing_role(template, policy, trust)
         if existing:
-            return Fix(f"Use the role {existing} in RoleARN", safety,
+            return Fix(f"Use the role {existing} in RoleARN", safety, reason,
                        (pin, replace_op(finding.pointer, {"Fn::GetAtt": [existing, "Arn"]})))
         # every target of the namespace aims at the role of its first one: the fixes collide on
         # that path, and the later ones reuse the role in the next pass
         first = finding.context.get("first") or target
         name = _role_name(template, first)
         role = _role(template, policy, trust, emr is not None)
-        return Fix(f"Add the role {name} and use it in RoleARN", safety, (
+        return Fix(f"Add the role {name} and use it in RoleARN", safety, reason, (
             pin,
             add_op(("Resources", name), role, before=f"/Resources/{jp.escape(first)}"),
             replace_op(finding.pointer, {"Fn::GetAtt": [name, "Arn"]}),

@@ -10,6 +10,7 @@ from pydantic import Field
 from .. import pointer as jp
 from ..disaster_recovery import (IS_PRIMARY, condition_ops, deployment_role_parameter, health_check_path,
                                  parameter_ops, public_albs, serves_https)
+from ..kit import Plan
 from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
 from ..template import Resource, Template, references
 
@@ -92,7 +93,7 @@ class MissingDnsFailover(Rule):
                                f"it lacks {' and '.join(lacks)}", ("Resources", alb.name), alb.name,
                                check=check, failover=failover, plain=plain)
 
-    def fix(self, finding: Finding, template: Template) -> Fix | None:
+    def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
         alb = template.resources[finding.resource or ""]
         ops: list[dict[str, Any]] = [test_op(("Resources", alb.name, "Type"), alb.type)]
         failover: list[_Record] = finding.context["failover"]
@@ -127,12 +128,16 @@ class MissingDnsFailover(Rule):
                 ops.append(add_op(record.path + (key,), value))
         if plain:
             names = ", ".join(sorted({r.resource for r in plain}))
-            return Fix(f"Make {names} a failover record of {alb.name} (unsafe: on a deployed stack Route 53 "
-                       "replaces the record, and the name briefly does not resolve)", "unsafe", tuple(ops))
+            return Fix(f"Make {names} a failover record of {alb.name}", "unsafe",
+                       "On a deployed stack Route 53 replaces the record, and the name briefly does not resolve.",
+                       tuple(ops))
         if new_record and not configured:
-            return Fix(f"Add Route 53 failover for {alb.name} (unsafe: set hosted-zone-id and domain-name)",
-                       "unsafe", tuple(ops))
-        return Fix(f"Add Route 53 failover for {alb.name}", "safe", tuple(ops))
+            return Fix(f"Add Route 53 failover for {alb.name}", "unsafe",
+                       "The new HostedZoneId and DomainName parameters have no defaults until hosted-zone-id "
+                       "and domain-name are configured, so every deployment must pass them.", tuple(ops))
+        return Fix(f"Add Route 53 failover for {alb.name}", "safe",
+                   "Only new resources, and parameters with defaults, are added: the deployed ones stay as they are.",
+                   tuple(ops))
 
     def _zone_and_domain(self) -> dict[str, dict[str, Any]]:
         zone: dict[str, Any] = {"Type": "AWS::Route53::HostedZone::Id",

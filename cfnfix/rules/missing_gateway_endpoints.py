@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .. import pointer as jp
+from ..kit import Plan
 from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
 from ..template import Resource, Template, value_targets
 from ..values import flatten
@@ -83,21 +84,22 @@ class MissingGatewayEndpoints(Rule):
                         ("Resources", vpc), vpc, service=service, tables=tables, endpoint=gateway.name,
                         missing=missing)
 
-    def fix(self, finding: Finding, template: Template) -> Fix | None:
+    def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
         ctx = finding.context
         vpc, service = finding.resource, ctx["service"]
         assert vpc is not None
         label = SERVICE_IDS[service]
         unsafe = service == "s3" and _source_ip_bucket_policy(template)
         safety = "unsafe" if unsafe else "safe"
-        why = " (unsafe: a bucket policy here conditions on aws:SourceIp, which endpoint traffic lacks)" if unsafe else ""
+        reason = ("A bucket policy here conditions on aws:SourceIp, which requests through the endpoint do not carry."
+                  if unsafe else "A gateway endpoint only adds routes to S3 or DynamoDB, and costs nothing.")
         conditions = {t: template.resources[t].condition for t in ctx["missing"]}
         if ctx["endpoint"]:
             path = ("Resources", ctx["endpoint"], "Properties", "RouteTableIds")
             ops = [test_op(path, template.resources[ctx["endpoint"]].properties["RouteTableIds"])]
             ops += [add_op(path + ("-",), _table_ref(t, conditions[t], shared=None)) for t in ctx["missing"]]
-            return Fix(f"Add {', '.join(ctx['missing'])} to the {label} gateway endpoint {ctx['endpoint']}{why}",
-                       safety, tuple(ops))
+            return Fix(f"Add {', '.join(ctx['missing'])} to the {label} gateway endpoint {ctx['endpoint']}",
+                       safety, reason, tuple(ops))
         tables = ctx["tables"]
         shared = _shared_condition(template, tables)
         properties: dict[str, Any] = {
@@ -115,7 +117,7 @@ class MissingGatewayEndpoints(Rule):
         endpoint["Properties"] = properties
         name = template.unused_name(f"{label}GatewayEndpoint")
         after = _last_network_resource(template, vpc, tables)
-        return Fix(f"Add the {label} gateway endpoint {name} on {', '.join(tables)}{why}", safety, (
+        return Fix(f"Add the {label} gateway endpoint {name} on {', '.join(tables)}", safety, reason, (
             test_op(("Resources", vpc, "Type"), "AWS::EC2::VPC"),
             add_op(("Resources", name), endpoint, after=jp.join(("Resources", after))),
         ))

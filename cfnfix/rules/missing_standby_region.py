@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from ..disaster_recovery import IS_PRIMARY, condition_ops, deployment_role_parameter, parameter_ops, public_albs
+from ..kit import Plan
 from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
 from ..template import Template
 from ..values import aws_data, flatten
@@ -92,7 +93,7 @@ class MissingStandbyRegion(Rule):
         yield self.finding(f"Nothing deploys a standby copy of this {entry} to a second region "
                            f"({self.options.standby_region}){note}", pointer, albs[0].name if albs else None)
 
-    def fix(self, finding: Finding, template: Template) -> Fix | None:
+    def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
         if finding.context.get("incomplete"):
             return None  # which accounts and regions is the owner's decision
         region_bound = set(aws_data("global_names.json")["region_bound_parameter_types"])
@@ -150,12 +151,16 @@ class MissingStandbyRegion(Rule):
         ops.append(add_op(("Resources", template.unused_name("StandbyStackSet")), stack_set))
         if secrets:
             return Fix(f"Move the NoEcho parameter{'s' * (len(secrets) > 1)} {', '.join(secrets)} to a dynamic "
-                       "reference, then add the standby StackSet", "display-only", tuple(ops))
+                       "reference, then add the standby StackSet", "display-only",
+                       "A secret is never copied into StackSet parameters.", tuple(ops))
         new_required = [n for n in standby_params if n not in template.parameters]
         if new_required:
-            return Fix(f"Add the standby StackSet (unsafe: new parameters without defaults: "
-                       f"{', '.join(new_required)})", "unsafe", tuple(ops))
-        return Fix("Add the standby StackSet, off until DrTemplateUrl is set", "safe", tuple(ops))
+            return Fix("Add the standby StackSet", "unsafe",
+                       f"The new parameters {', '.join(new_required)} have no defaults, so every deployment "
+                       "must pass them.", tuple(ops))
+        return Fix("Add the standby StackSet, off until DrTemplateUrl is set", "safe",
+                   "The StackSet stays off until DrTemplateUrl is set, and every new parameter has a default.",
+                   tuple(ops))
 
     examples = (
         Example(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..kit import Plan
 from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
 from ..template import Resource, Template, references
 from ..values import aws_data
@@ -90,7 +91,7 @@ class MissingTestOutputs(Rule):
                                f"integration tests cannot find it: add {key}{full}",
                                ("Resources", resource.name), resource.name, key=key, entry=entry, room=room >= 0)
 
-    def fix(self, finding: Finding, template: Template) -> Fix | None:
+    def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
         ctx = finding.context
         if not ctx.get("key") or not ctx["room"]:
             return None
@@ -107,7 +108,7 @@ class MissingTestOutputs(Rule):
             add = add_op(("Outputs", ctx["key"]), output)
         else:
             add = add_op(("Outputs",), {ctx["key"]: output})
-        return Fix(f"Add the output {ctx['key']}", "safe", (pin, add))
+        return Fix(f"Add the output {ctx['key']}", "safe", "Outputs change nothing that is deployed.", (pin, add))
 
     examples = (
         Example(

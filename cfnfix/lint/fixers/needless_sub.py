@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...kit import Safety
 from ...rule import Example, Fix, replace_op, test_op
 from ...template import Template
 from ..edits import at
@@ -65,9 +66,9 @@ class NeedlessSub(Fixer):
         text = _plain(value["Fn::Sub"])
         return Needless(path, text) if text is not None else None
 
-    def fix(self, finding, template, plan=None):
+    def fix(self, finding, template, plan):
         needless: Needless = payload_of(finding)
-        return Fix(self.fix_title, "safe", (test_op(needless.path, at(template, needless.path)),
+        return Fix(self.fix_title, Safety.SAFE, "The value CloudFormation computes is the same string.", (test_op(needless.path, at(template, needless.path)),
                                             replace_op(needless.path, needless.text)))
 
     examples = (
@@ -75,11 +76,11 @@ class NeedlessSub(Fixer):
                 "      LogGroupName: !Sub '/app/${AWS::StackName}'\n"),
         Example(
             "short-form",
-            "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n"
-            "      LogGroupName: !Sub /app/logs\n",
-            "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    Properties:\n"
-            "      LogGroupName: /app/logs\n",
-            pointers=("/Resources/Logs/Properties/LogGroupName/Fn::Sub",)),
+            "Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+            "      DisplayName: !Sub Payment alerts\n",
+            "Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+            "      DisplayName: Payment alerts\n",
+            pointers=("/Resources/Alerts/Properties/DisplayName/Fn::Sub",)),
         Example(
             "escape-json",
             '{\n  "Resources": {\n    "Param": {\n      "Type": "AWS::SSM::Parameter",\n      "Properties": {\n'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...kit import Safety
 from ...rule import Example, Fix, remove_op, test_op
 from ...template import Template
 from ..edits import at
@@ -62,7 +63,7 @@ class RedundantDependsOn(Fixer):
                       for name in [_named(m)] if name is not None)
         return Redundant(resource, names) if names else None
 
-    def fix(self, finding, template: Template, plan=None):
+    def fix(self, finding, template: Template, plan):
         redundant: Redundant = payload_of(finding)
         path = ("Resources", redundant.resource, "DependsOn")
         value = at(template, path)
@@ -82,7 +83,7 @@ class RedundantDependsOn(Fixer):
             # from the last entry up, so that earlier indexes stay valid
             ops = (test_op(path, value),
                    *(remove_op((*path, str(i))) for i in reversed(range(len(entries))) if entries[i] in redundant.names))
-        return Fix(self.fix_title, "safe", ops)
+        return Fix(self.fix_title, Safety.SAFE, "The reference keeps the same order of creation, update and deletion.", ops)
 
     examples = (
         Example("ordering-only", "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n  Queue:\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...kit import Safety
 from ...rule import Example, Fix
 from ...template import Template
 from ..edits import remove_entries, unused_entries
@@ -50,10 +51,10 @@ class UnusedCondition(Fixer):
         names = unused_entries("Conditions", self.code, matches)
         return Unused(tuple(names)) if match.path[1:] and match.path[1] in names else None
 
-    def fix(self, finding, template, plan=None):
+    def fix(self, finding, template, plan):
         unused: Unused = payload_of(finding)
         ops = remove_entries(template, "Conditions", list(unused.names))
-        return Fix(self.fix_title, "safe", ops) if ops else None
+        return Fix(self.fix_title, Safety.SAFE, "Nothing reads the condition, so no resource or output changes.", ops) if ops else None
 
     examples = (
         Example("used", "Conditions:\n  IsEast: !Equals [!Ref 'AWS::Region', us-east-1]\nResources:\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...kit import Safety
 from ...rule import Example, Fix
 from ...template import Template
 from ..edits import remove_entries, unused_entries
@@ -47,10 +48,10 @@ class UnusedMapping(Fixer):
         names = unused_entries("Mappings", self.code, matches)
         return Unused(tuple(names)) if match.path[1:] and match.path[1] in names else None
 
-    def fix(self, finding, template, plan=None):
+    def fix(self, finding, template, plan):
         unused: Unused = payload_of(finding)
         ops = remove_entries(template, "Mappings", list(unused.names))
-        return Fix(self.fix_title, "safe", ops) if ops else None
+        return Fix(self.fix_title, Safety.SAFE, "Nothing reads the mapping, so no resource or output changes.", ops) if ops else None
 
     examples = (
         Example("used", "Mappings:\n  Sizes:\n    dev:\n      Days: 7\nResources:\n  Logs:\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...kit import Safety
 from ...rule import Example, Fix, NoOptions, remove_op, test_op
 from ...template import Template
 from ..edits import remove_entries, unused_entries
@@ -83,13 +84,14 @@ class UnusedParameter(Fixer):
         names = unused_entries("Parameters", self.code, matches)
         return Unused(tuple(names)) if match.path[1:] and match.path[1] in names else None
 
-    def fix(self, finding, template, plan=None):
+    def fix(self, finding, template, plan):
         unused: Unused = payload_of(finding)
         ops = [*remove_entries(template, "Parameters", list(unused.names)),
                *_interface_ops(template, set(unused.names))]
         if not ops:
             return None
-        return Fix(self.fix_title, "unsafe" if self.options.remove else "display-only", tuple(ops))
+        return Fix(self.fix_title, Safety.UNSAFE if self.options.remove else Safety.DISPLAY_ONLY,
+                   "A caller that still passes the parameter fails once it is removed.", tuple(ops))
 
     examples = (
         Example("used", "Parameters:\n  Days:\n    Type: Number\nResources:\n  Logs:\n"

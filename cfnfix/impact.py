@@ -1,0 +1,158 @@
+"""What a fix does to a deployed stack, computed from its patch and the resource provider schemas."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from . import pointer as jp
+from .schemas import schema
+from .template import Template
+from .values import aws_data
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Logical ids a fix adds, modifies in place, replaces (a create-only property or the type
+    changes) and removes, and parameters it adds and removes (a change of the stack's interface)."""
+
+    adds: tuple[str, ...] = ()
+    modifies: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
+    removes: tuple[str, ...] = ()
+    parameters_added: tuple[str, ...] = ()
+    parameters_removed: tuple[str, ...] = ()
+    # the type of each resource named above, for messages (not part of the JSON)
+    types: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # new parameters without a Default: every deployment must now pass them
+    required_parameters_added: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {"adds": list(self.adds), "modifies": list(self.modifies), "replaces": list(self.replaces),
+                "removes": list(self.removes), "parameters_added": list(self.parameters_added),
+                "parameters_removed": list(self.parameters_removed)}
+
+    def lines(self) -> list[str]:
+        """``replaces AWS::EC2::Instance WebServer``, one line per resource or parameter touched."""
+        out = []
+        for verb, names in (("adds", self.adds), ("modifies", self.modifies), ("replaces", self.replaces),
+                            ("removes", self.removes)):
+            out += [f"{verb} {self.types.get(name, 'resource')} {name}" for name in names]
+        out += [f"adds parameter {name}" for name in self.parameters_added]
+        out += [f"removes parameter {name}" for name in self.parameters_removed]
+        return out
+
+    def stateful_loss(self) -> list[str]:
+        """The stateful resources this fix replaces or removes (their data would be lost)."""
+        stateful = _stateful()
+        return [name for name in self.replaces + self.removes if self.types.get(name) in stateful]
+
+    def changes_interface(self) -> bool:
+        """Whether deployments that work today must change: a parameter removed, or one added
+        without a Default (a new parameter with a Default changes nothing for them)."""
+        return bool(self.parameters_removed or self.required_parameters_added)
+
+    def never_safe(self) -> str | None:
+        """Why a fix with this impact can never be safe, or None."""
+        lost = self.stateful_loss()
+        if lost:
+            verbs = ", ".join(f"{'replaces' if n in self.replaces else 'removes'} {self.types[n]} {n}" for n in lost)
+            return f"it {verbs}, and the data it holds is lost"
+        if self.parameters_removed:
+            return f"it removes the parameter{'s' * (len(self.parameters_removed) > 1)} " \
+                   f"{', '.join(self.parameters_removed)}, which deployments pass today"
+        if self.required_parameters_added:
+            names = self.required_parameters_added
+            return f"every deployment must now pass the new parameter{'s' * (len(names) > 1)} {', '.join(names)}"
+        return None
+
+
+def _stateful() -> frozenset[str]:
+    return frozenset(aws_data("stateful_types.json")["types"])
+
+
+def _section(data: Any, name: str) -> dict[str, Any]:
+    value = data.get(name) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def impact_of(patch: Iterable[dict[str, Any]], template: Template) -> Impact | None:
+    """The impact of applying ``patch`` to ``template``'s data (which is not changed); None when
+    the patch does not apply to it."""
+    import jsonpatch  # only for fixes: `check` of a clean template does not load it
+
+    ops = [op for op in patch if op.get("op") != "test"]
+    touched_resources: set[str] = set()
+    touched_parameters = False
+    for op in ops:
+        parts = jp.split(op["path"])
+        if parts and parts[0] == "Resources":
+            if len(parts) == 1:
+                touched_resources.update(_section(template.data, "Resources"))
+                touched_resources.update(op["value"] if isinstance(op.get("value"), dict) else {})
+            else:
+                touched_resources.add(parts[1])
+        elif parts and parts[0] == "Parameters":
+            touched_parameters = True
+    if not touched_resources and not touched_parameters:
+        return Impact()
+    # only what the patch touches is copied and patched: a fix changes a few entries of a large template
+    before: dict[str, Any] = {}
+    if "Resources" in template.data:
+        resources = _section(template.data, "Resources")
+        before["Resources"] = {name: copy.deepcopy(resources[name]) for name in touched_resources if name in resources}
+    if touched_parameters and "Parameters" in template.data:
+        before["Parameters"] = copy.deepcopy(template.data["Parameters"])
+    try:
+        after = jsonpatch.apply_patch(before, [_plain(op) for op in ops if _relevant(op)])
+    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException):
+        return None  # a patch that does not apply: the writer refuses it with a position
+    return _compare(before, after)
+
+
+def _relevant(op: dict[str, Any]) -> bool:
+    parts = jp.split(op["path"])
+    return bool(parts) and parts[0] in ("Resources", "Parameters")
+
+
+def _plain(op: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in op.items() if k != "position"}
+
+
+def _compare(before: dict[str, Any], after: dict[str, Any]) -> Impact:
+    old, new = _section(before, "Resources"), _section(after, "Resources")
+    types = {}
+    adds, modifies, replaces, removes = [], [], [], []
+    for name in list(old) + [n for n in new if n not in old]:
+        a, b = old.get(name), new.get(name)
+        if a == b:
+            continue
+        body = b if isinstance(b, dict) else a
+        type_name = body.get("Type") if isinstance(body, dict) else None
+        types[name] = type_name if isinstance(type_name, str) else "resource"
+        if a is None:
+            adds.append(name)
+        elif b is None:
+            removes.append(name)
+        elif _replaced(a, b):
+            types[name] = a.get("Type") if isinstance(a.get("Type"), str) else types[name]
+            replaces.append(name)
+        else:
+            modifies.append(name)
+    old_parameters, new_parameters = _section(before, "Parameters"), _section(after, "Parameters")
+    added = [n for n in new_parameters if n not in old_parameters]
+    required = [n for n in added if not (isinstance(new_parameters[n], dict) and "Default" in new_parameters[n])]
+    return Impact(tuple(adds), tuple(modifies), tuple(replaces), tuple(removes), tuple(added),
+                  tuple(n for n in old_parameters if n not in new_parameters), types, tuple(required))
+
+
+def _replaced(before: Any, after: Any) -> bool:
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return True
+    if before.get("Type") != after.get("Type"):
+        return True
+    facts = schema(before["Type"]) if isinstance(before.get("Type"), str) else None
+    if facts is None:
+        return False  # a type the schemas do not know (SAM, custom): no create-only facts to go by
+    return bool(facts.replaces(before.get("Properties") or {}, after.get("Properties") or {}))

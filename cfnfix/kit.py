@@ -1,0 +1,389 @@
+"""The rule kit: what rules share to read values and build fixes (one place, public, documented).
+
+A rule imports ``kit`` for: the ``Safety`` of a fix; the RFC 6902 operation builders and the
+``type_pin``; walking property values at a path pattern through ``Fn::If`` branches; the
+intrinsic helpers (``intrinsic``, ``referenced``, ``sub_variables``, ``escape_sub``, ``to_sub``);
+``condition_of``; ``name_tag``; ``schema`` (the resource provider schema facts); and ``Plan``, the
+names and shared pieces (parameters, conditions, mappings) that the fixes of one pass share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from enum import Enum
+from typing import Any, Iterable, Iterator, Mapping
+
+from . import pointer as jp
+from .schemas import ResourceSchema, schema
+from .template import PSEUDO_PARAMETERS, Resource, Template, references
+
+__all__ = [
+    "Safety", "Plan", "test_op", "add_op", "replace_op", "remove_op", "type_pin", "walk", "intrinsic",
+    "referenced", "sub_variables", "escape_sub", "to_sub", "condition_of", "name_tag", "schema",
+    "ResourceSchema", "valid_id", "SECTIONS",
+]
+
+# the template sections whose entries have names a Ref, GetAtt, Condition or FindInMap can use
+SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs")
+MAX_ID = 255  # CloudFormation's limit on a logical id (cfn-lint E3006 / E6001 / E2004)
+_ID = re.compile(r"^[A-Za-z0-9]{1,255}$")
+_NOT_ID = re.compile(r"[^A-Za-z0-9]+")
+_SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
+
+
+class Safety(str, Enum):
+    """How a fix may be applied: by ``apply`` (safe), with ``--unsafe-fixes``, or never (shown only)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# -- RFC 6902 operations --------------------------------------------------------------------------
+
+
+def _path(path: str | Iterable[str]) -> str:
+    return path if isinstance(path, str) else jp.join(path)
+
+
+def test_op(path: str | Iterable[str], value: Any) -> dict[str, Any]:
+    return {"op": "test", "path": _path(path), "value": value}
+
+
+test_op.__test__ = False  # type: ignore[attr-defined]  # not a pytest test when imported into one
+
+
+def add_op(path: str | Iterable[str], value: Any, *, before: str | None = None,
+           after: str | None = None) -> dict[str, Any]:
+    """An ``add``; ``before``/``after`` name the sibling a new key goes next to (DESIGN section 2)."""
+    op: dict[str, Any] = {"op": "add", "path": _path(path), "value": value}
+    if before:
+        op["position"] = {"before": before}
+    elif after:
+        op["position"] = {"after": after}
+    return op
+
+
+def replace_op(path: str | Iterable[str], value: Any) -> dict[str, Any]:
+    return {"op": "replace", "path": _path(path), "value": value}
+
+
+def remove_op(path: str | Iterable[str]) -> dict[str, Any]:
+    return {"op": "remove", "path": _path(path)}
+
+
+def type_pin(resource: Resource) -> dict[str, Any]:
+    """The ``test`` op a fix leads with: the resource still has the type the fix was built for."""
+    return test_op(("Resources", resource.name, "Type"), resource.type)
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+
+def intrinsic(value: Any) -> str | None:
+    """The function a value calls (``Ref``, ``Fn::Sub``, ``Condition``...), or None for a literal."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key,) = value
+        if key == "Ref" or key == "Condition" or (isinstance(key, str) and key.startswith("Fn::")):
+            return key
+    return None
+
+
+def _branches(path: tuple[str, ...], value: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """The value, or each branch of an ``Fn::If`` (nested ones too); ``AWS::NoValue`` is absence."""
+    if intrinsic(value) == "Fn::If" and isinstance(value["Fn::If"], list) and len(value["Fn::If"]) == 3:
+        for index in (1, 2):
+            yield from _branches(path + ("Fn::If", str(index)), value["Fn::If"][index])
+    elif value != {"Ref": "AWS::NoValue"}:
+        yield path, value
+
+
+def walk(properties: Any, pattern: str, base: Iterable[str] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(pointer parts, value) for every value at ``pattern`` under ``properties``.
+
+    ``pattern`` is keys separated by ``/``; ``*`` is every item of a list (or value of a mapping).
+    An ``Fn::If`` met on the way, or at the end, is walked into both branches, and its branch's
+    parts are in the pointer (``.../Fn::If/1/...``). Pointers start with ``base`` (for instance
+    ``("Resources", name, "Properties")``), so they can be used in a finding or an operation.
+    """
+    steps = [s for s in pattern.split("/") if s] if pattern else []
+    yield from _walk(tuple(base), properties, steps)
+
+
+def _walk(path: tuple[str, ...], value: Any, steps: list[str]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    for where, item in _branches(path, value):
+        if not steps:
+            yield where, item
+            continue
+        step, rest = steps[0], steps[1:]
+        if step == "*":
+            if isinstance(item, list):
+                for index, child in enumerate(item):
+                    yield from _walk(where + (str(index),), child, rest)
+            elif isinstance(item, dict) and intrinsic(item) is None:
+                for key, child in item.items():
+                    yield from _walk(where + (key,), child, rest)
+        elif isinstance(item, dict) and intrinsic(item) is None and step in item:
+            yield from _walk(where + (step,), item[step], rest)
+
+
+def referenced(value: Any) -> frozenset[str]:
+    """The template names a value references by Ref, GetAtt or a Sub variable (no pseudo parameters)."""
+    return frozenset(target for target, _, _ in references(value))
+
+
+def sub_variables(text: str) -> list[str]:
+    """The variables of an ``Fn::Sub`` string (``${Name}``, ``${Res.Attr}``; ``${!Literal}`` is none)."""
+    return _SUB_VARIABLE.findall(text)
+
+
+def escape_sub(text: str) -> str:
+    """A literal string as ``Fn::Sub`` text: every ``${`` becomes ``${!`` so nothing is substituted."""
+    return text.replace("${", "${!")
+
+
+def to_sub(text: str, replacements: Mapping[str, str]) -> Any:
+    """``text`` with each literal of ``replacements`` replaced by its ``Fn::Sub`` text.
+
+    ``to_sub("arn:aws:s3:::logs-us-east-1", {"us-east-1": "${AWS::Region}"})`` is
+    ``{"Fn::Sub": "arn:aws:s3:::logs-${AWS::Region}"}``. The rest is escaped (``${`` stays literal);
+    longer literals win over shorter ones they contain. Nothing to replace: ``text`` as it is.
+    """
+    literals = sorted((k for k in replacements if k), key=len, reverse=True)
+    if not literals:
+        return text
+    pattern = re.compile("|".join(re.escape(k) for k in literals))
+    parts: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        parts.append(escape_sub(text[last:match.start()]))
+        parts.append(replacements[match.group(0)])
+        last = match.end()
+    if not parts:
+        return text
+    parts.append(escape_sub(text[last:]))
+    return {"Fn::Sub": "".join(parts)}
+
+
+def condition_of(resource: Resource) -> dict[str, str]:
+    """What a new entry serving ``resource`` carries so it exists exactly when the resource does."""
+    return {"Condition": resource.condition} if resource.condition else {}
+
+
+def defined_names(template: Template) -> frozenset[str]:
+    """What a new value may reference: the template's parameters and resources, and pseudo parameters."""
+    return frozenset(template.parameters) | frozenset(template.resources) | PSEUDO_PARAMETERS
+
+
+def _undefined(value: Any, template: Template) -> bool:
+    names = defined_names(template)
+    return any(target not in names for target, _, _ in references(value))
+
+
+def name_tag(template: Template, words: str, like: Resource | None = None) -> dict[str, Any] | None:
+    """A ``{"Key": "Name", "Value": ...}`` tag for a new resource, named the way the template names.
+
+    With ``like`` (the resource the new one serves), its own Name tag is the model: the first
+    word that names its kind (``vpc`` for a VPC) is replaced by ``words``, else ``words`` is
+    appended (``payment-vpc-${Env}`` gives ``payment-s3-endpoint-${Env}``); no Name tag there,
+    no tag. Without ``like``, the template's habit of ending names with a ``...Suffix`` parameter
+    is followed (``payment-task-role-${EnvironmentSuffix}`` gives
+    ``payment-<words>-${EnvironmentSuffix}``). None when there is no model, or when the value would
+    reference a name the template does not define.
+    """
+    value = _like_tag(like, words) if like is not None else _suffix_tag(template, words)
+    if value is None or _undefined(value, template):
+        return None
+    return {"Key": "Name", "Value": value}
+
+
+def _kind_word(resource: Resource) -> str:
+    return resource.type.rsplit("::", 1)[-1]
+
+
+def _like_tag(resource: Resource, words: str) -> Any:
+    tags = resource.properties.get("Tags")
+    if not isinstance(tags, list):
+        return None
+    value = next((t.get("Value") for t in tags if isinstance(t, dict) and t.get("Key") == "Name"), None)
+    if isinstance(value, str):
+        text = value
+    elif intrinsic(value) == "Fn::Sub" and isinstance(value["Fn::Sub"], str):
+        text = value["Fn::Sub"]
+    else:
+        return None
+    kind = re.escape(_kind_word(resource))
+    named = re.sub(rf"(?i){kind}", words, text, count=1) if re.search(rf"(?i){kind}", text) else f"{text}-{words}"
+    return named if isinstance(value, str) else {"Fn::Sub": named}
+
+
+def _sub_strings(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if intrinsic(item) == "Fn::Sub":
+                inner = item["Fn::Sub"]
+                text = inner[0] if isinstance(inner, list) and inner else inner
+                if isinstance(text, str):
+                    yield text
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _suffix_tag(template: Template, words: str) -> Any:
+    suffixes = [p for p in template.parameters if "suffix" in p.lower()]
+    if not suffixes:
+        return None
+    prefixes: Counter[str] = Counter()
+    used: Counter[str] = Counter()
+    for resource in template.resources.values():
+        for text in _sub_strings(resource.properties):
+            for parameter in suffixes:
+                marker = "${" + parameter + "}"
+                if marker in text:
+                    used[parameter] += 1
+                    head = text.split("$", 1)[0].split("-", 1)[0]
+                    if head and text.index(marker) > 0:
+                        prefixes[head] += 1
+    if not used:
+        return None
+    parameter = used.most_common(1)[0][0]
+    head = prefixes.most_common(1)[0][0] + "-" if prefixes else ""
+    return {"Fn::Sub": f"{head}{words}-${{{parameter}}}"}
+
+
+# -- names and shared pieces ----------------------------------------------------------------------
+
+
+def valid_id(name: str) -> bool:
+    """Whether ``name`` can be a logical id: letters and digits only, 1 to 255 of them."""
+    return bool(_ID.match(name))
+
+
+def _id_base(base: str, section: str) -> str:
+    """``base`` made a valid id: ``prod-vpc`` -> ``prodVpc`` (each later word capitalised)."""
+    words = [w for w in _NOT_ID.split(base) if w]
+    text = words[0] + "".join(w[:1].upper() + w[1:] for w in words[1:]) if words else section.rstrip("s")
+    return text[:MAX_ID]
+
+
+_SPEC_NOTES = ("Description", "ConstraintDescription")
+
+
+def _same_parameter(existing: Any, spec: Mapping[str, Any]) -> bool:
+    """An existing parameter serves as ``spec`` when all but its descriptions agree."""
+    if not isinstance(existing, dict):
+        return False
+    strip = (lambda d: {k: v for k, v in d.items() if k not in _SPEC_NOTES})
+    return strip(existing) == strip(dict(spec))
+
+
+class Plan:
+    """What the fixes of one pass share: the names they take and the pieces they add.
+
+    The engine makes one Plan per pass of ``apply`` and hands it to every fix it builds in that
+    pass, in the order fixes are chosen; for a report, each fix gets a Plan of its own. So two
+    fixes of one pass never pick the same new name, and a parameter, condition or mapping that
+    several of them need is added by the first and reused by the rest (whose ops then omit it).
+    The engine applies a fix only together with the earlier fixes whose pieces it reuses.
+    """
+
+    def __init__(self, template: Template):
+        self.template = template
+        self._taken: set[str] = set()
+        for section in SECTIONS:
+            entries = template.data.get(section)
+            if isinstance(entries, dict):
+                self._taken.update(entries)
+        self._reserved: dict[str, int] = {}             # name -> the fix that reserved it
+        self._pieces: dict[tuple[str, str, str], tuple[str, int]] = {}  # (section, wanted, body) -> (name, fix)
+        self._section_ops: dict[tuple[str, int], dict[str, Any]] = {}   # a section this fix creates
+        self._fix = 0
+        self._needs: set[int] = set()
+
+    # -- what the engine calls around each fix -------------------------------------------------
+
+    def begin(self, number: int) -> None:
+        """The fix numbered ``number`` (in the order they are chosen) is being built."""
+        self._fix = number
+        self._needs = set()
+
+    def end(self, keep: bool) -> frozenset[int]:
+        """The fix is built: the earlier fixes it reuses pieces of. ``keep=False`` (a fix that this
+        pass will not apply) gives back what it reserved, so later fixes add those pieces themselves."""
+        if not keep:
+            self._reserved = {n: f for n, f in self._reserved.items() if f != self._fix}
+            self._pieces = {k: v for k, v in self._pieces.items() if v[1] != self._fix}
+            self._section_ops = {k: v for k, v in self._section_ops.items() if k[1] != self._fix}
+        return frozenset(self._needs)
+
+    # -- what rules call -------------------------------------------------------------------------
+
+    def is_free(self, name: str) -> bool:
+        """No parameter, mapping, condition, resource or output has ``name``, nor a fix of this pass."""
+        return name not in self._taken and name not in self._reserved
+
+    def fresh_id(self, base: str, section: str = "Resources") -> str:
+        """A valid logical id derived from ``base`` (``base``, ``base2``, ``base3``...) that no
+        section uses and no other fix of this pass has; it is reserved for this fix."""
+        stem = _id_base(base, section)
+        name, number = stem, 2
+        while not self.is_free(name):
+            tail = str(number)
+            name = stem[:MAX_ID - len(tail)] + tail
+            number += 1
+        self._reserved[name] = self._fix
+        return name
+
+    def ensure_parameter(self, name: str, spec: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+        """The parameter to ``Ref`` for ``spec`` and the ops that add it: ``name`` itself when the
+        template has it with the same spec (descriptions aside), else ``name`` or a fresh name."""
+        existing = self.template.data.get("Parameters")
+        if isinstance(existing, dict) and _same_parameter(existing.get(name), spec):
+            return name, []
+        return self._ensure("Parameters", name, dict(spec), reuse_any=False)
+
+    def ensure_condition(self, name: str, expression: Any) -> tuple[str, list[dict[str, Any]]]:
+        """The condition that is ``expression``: an existing one equal to it (``name`` first), else
+        ``name`` or a fresh name, added."""
+        return self._ensure("Conditions", name, expression, reuse_any=True)
+
+    def ensure_mapping(self, name: str, body: Any) -> tuple[str, list[dict[str, Any]]]:
+        """The mapping that is ``body``: an existing equal one, else ``name`` or a fresh name, added."""
+        return self._ensure("Mappings", name, body, reuse_any=True)
+
+    def _ensure(self, section: str, name: str, body: Any, reuse_any: bool) -> tuple[str, list[dict[str, Any]]]:
+        entries = self.template.data.get(section)
+        entries = entries if isinstance(entries, dict) else {}
+        if reuse_any:
+            if entries.get(name) == body:
+                return name, []
+            equal = next((key for key, value in entries.items() if value == body), None)
+            if equal is not None:
+                return equal, []
+        key = (section, name, repr(body))
+        if key in self._pieces:
+            chosen, owner = self._pieces[key]
+            if owner != self._fix:
+                self._needs.add(owner)
+            return chosen, []
+        chosen = name if valid_id(name) and self.is_free(name) else self.fresh_id(name, section)
+        self._reserved[chosen] = self._fix
+        self._pieces[key] = (chosen, self._fix)
+        if isinstance(self.template.data.get(section), dict):
+            return chosen, [add_op((section, chosen), body)]
+        created = self._section_ops.get((section, self._fix))
+        if created is not None:
+            # this fix already creates the section: the new entry goes into that one op, so the
+            # section is written in one piece
+            created["value"][chosen] = body
+            return chosen, []
+        op = add_op((section,), {chosen: body})
+        self._section_ops[(section, self._fix)] = op
+        return chosen, [op]

@@ -1,0 +1,183 @@
+"""The rule kit: value helpers, names, shared pieces of a pass, and the Plan the engine shares."""
+
+from __future__ import annotations
+
+import pytest
+
+from cfnfix import kit
+from cfnfix.kit import Plan, Safety
+from cfnfix.template import Template
+
+
+def template(data):
+    return Template.from_data(data)
+
+
+def test_safety_is_a_string_enum():
+    assert [s.value for s in Safety] == ["safe", "unsafe", "display-only"]
+    assert Safety("display-only") is Safety.DISPLAY_ONLY and Safety.SAFE == "safe" and str(Safety.UNSAFE) == "unsafe"
+
+
+def test_walk_follows_lists_and_fn_if_branches():
+    properties = {"SecurityGroupIngress": [
+        {"SourceSecurityGroupId": "sg-1"},
+        {"CidrIp": "0.0.0.0/0"},
+        {"Fn::If": ["C", {"SourceSecurityGroupId": {"Ref": "A"}}, {"Ref": "AWS::NoValue"}]},
+        {"SourceSecurityGroupId": {"Fn::If": ["D", "sg-2", "sg-3"]}},
+    ]}
+    found = list(kit.walk(properties, "SecurityGroupIngress/*/SourceSecurityGroupId", ("Resources", "G", "Properties")))
+    base = ("Resources", "G", "Properties", "SecurityGroupIngress")
+    assert found == [
+        (base + ("0", "SourceSecurityGroupId"), "sg-1"),
+        (base + ("2", "Fn::If", "1", "SourceSecurityGroupId"), {"Ref": "A"}),
+        (base + ("3", "SourceSecurityGroupId", "Fn::If", "1"), "sg-2"),
+        (base + ("3", "SourceSecurityGroupId", "Fn::If", "2"), "sg-3"),
+    ]
+    # a whole list given by an intrinsic is out of reach, not walked into
+    assert list(kit.walk({"SecurityGroupIngress": {"Ref": "Rules"}}, "SecurityGroupIngress/*/CidrIp")) == []
+    assert list(kit.walk({"RoleARN": "x"}, "RoleARN")) == [(("RoleARN",), "x")]
+
+
+def test_intrinsic_and_referenced():
+    assert kit.intrinsic({"Ref": "A"}) == "Ref"
+    assert kit.intrinsic({"Fn::Sub": "x"}) == "Fn::Sub"
+    assert kit.intrinsic({"Condition": "C"}) == "Condition"
+    assert kit.intrinsic({"Key": "Name"}) is None
+    assert kit.intrinsic({"Ref": "A", "Other": 1}) is None
+    assert kit.intrinsic("text") is None
+    value = {"Fn::Join": ["", [{"Ref": "Env"}, {"Fn::GetAtt": ["Db", "Endpoint.Address"]},
+                               {"Fn::Sub": "${Bucket}-${AWS::Region}-${!Literal}"}, {"Ref": "AWS::Region"}]]}
+    assert kit.referenced(value) == {"Env", "Db", "Bucket"}
+
+
+def test_sub_helpers():
+    assert kit.sub_variables("${A}-${B.Arn}-${!C}-${AWS::Region}") == ["A", "B.Arn", "AWS::Region"]
+    assert kit.escape_sub("cost-${team}") == "cost-${!team}"
+    assert kit.to_sub("arn:aws:s3:::logs-us-east-1-${x}", {"us-east-1": "${AWS::Region}", "aws": "${AWS::Partition}"}) \
+        == {"Fn::Sub": "arn:${AWS::Partition}:s3:::logs-${AWS::Region}-${!x}"}
+    # the longer literal wins over a shorter one inside it
+    assert kit.to_sub("us-east-1a", {"us-east-1": "${AWS::Region}", "us-east-1a": "${Zone}"}) == {"Fn::Sub": "${Zone}"}
+    assert kit.to_sub("nothing-here-${x}", {"us-east-1": "${AWS::Region}"}) == "nothing-here-${x}"
+
+
+def test_condition_of_and_type_pin():
+    t = template({"Resources": {"A": {"Type": "AWS::S3::Bucket", "Condition": "C"}, "B": {"Type": "AWS::SNS::Topic"}}})
+    assert kit.condition_of(t.resources["A"]) == {"Condition": "C"}
+    assert kit.condition_of(t.resources["B"]) == {}
+    assert kit.type_pin(t.resources["A"]) == {"op": "test", "path": "/Resources/A/Type", "value": "AWS::S3::Bucket"}
+
+
+def test_name_tag_like_a_sibling_or_the_templates_suffix_habit():
+    t = template({
+        "Parameters": {"EnvironmentSuffix": {"Type": "String"}},
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"Tags": [
+                {"Key": "Name", "Value": {"Fn::Sub": "payment-vpc-${EnvironmentSuffix}"}}]}},
+            "Plain": {"Type": "AWS::EC2::VPC", "Properties": {"Tags": [{"Key": "Name", "Value": "main"}]}},
+            "Untagged": {"Type": "AWS::EC2::VPC"},
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"Tags": [
+                {"Key": "Name", "Value": {"Fn::Sub": "payment-task-role-${EnvironmentSuffix}"}}]}},
+        }})
+    assert kit.name_tag(t, "s3-endpoint", like=t.resources["Vpc"]) == {
+        "Key": "Name", "Value": {"Fn::Sub": "payment-s3-endpoint-${EnvironmentSuffix}"}}
+    assert kit.name_tag(t, "s3-endpoint", like=t.resources["Plain"]) == {"Key": "Name", "Value": "main-s3-endpoint"}
+    assert kit.name_tag(t, "s3-endpoint", like=t.resources["Untagged"]) is None
+    assert kit.name_tag(t, "autoscaling-role") == {"Key": "Name",
+                                                    "Value": {"Fn::Sub": "payment-autoscaling-role-${EnvironmentSuffix}"}}
+    assert kit.name_tag(template({"Resources": {}}), "autoscaling-role") is None
+
+
+def test_name_tag_only_uses_names_the_template_defines():
+    """issue 10 item 6: a tag copied from a value whose name the template never declares."""
+    t = template({"Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"Tags": [
+        {"Key": "Name", "Value": {"Fn::Sub": "${Environment}-vpc"}}]}}}})
+    assert kit.name_tag(t, "s3-endpoint", like=t.resources["Vpc"]) is None
+
+
+def test_fresh_id_is_valid_unused_in_every_section_and_reserved_per_pass():
+    t = template({"Parameters": {"Web": {"Type": "String"}}, "Conditions": {"Web2": {"Fn::Equals": ["a", "a"]}},
+                  "Mappings": {"Web3": {"a": {"b": "c"}}}, "Outputs": {"Web4": {"Value": "x"}},
+                  "Resources": {"prod-vpc": {"Type": "AWS::EC2::VPC"}}})
+    plan = Plan(t)
+    assert plan.fresh_id("Web") == "Web5"
+    assert plan.fresh_id("Web") == "Web6"  # reserved by the first call of this pass
+    assert plan.fresh_id("prod-vpcId", "Outputs") == "prodVpcId"
+    assert plan.fresh_id("--") == "Resource"
+    long = plan.fresh_id("A" * 300)
+    assert long == "A" * 255 and kit.valid_id(long)
+    assert plan.fresh_id("A" * 300) == "A" * 254 + "2"
+    assert not kit.valid_id("prod-vpc") and not kit.valid_id("") and kit.valid_id("Vpc1")
+
+
+def test_ensure_parameter_reuses_an_equal_one_and_never_overwrites():
+    role = {"Type": "String", "AllowedValues": ["primary", "standby"], "Default": "primary",
+            "Description": "which region this is"}
+    t = template({"Parameters": {"DeploymentRole": {**role, "Description": "other words"}}, "Resources": {}})
+    assert Plan(t).ensure_parameter("DeploymentRole", role) == ("DeploymentRole", [])
+    # issue 18 item 2: a parameter of that name that means something else is not reused
+    other = template({"Parameters": {"DeploymentRole": {"Type": "String", "AllowedValues": ["blue", "green"]}},
+                      "Resources": {}})
+    assert Plan(other).ensure_parameter("DeploymentRole", role) == (
+        "DeploymentRole2", [{"op": "add", "path": "/Parameters/DeploymentRole2", "value": role}])
+    # nor is a resource's name taken for a parameter (an AWS::ApiGateway::DomainName called DomainName)
+    api = template({"Parameters": {}, "Resources": {"DomainName": {"Type": "AWS::ApiGateway::DomainName"}}})
+    assert Plan(api).ensure_parameter("DomainName", {"Type": "String"}) == (
+        "DomainName2", [{"op": "add", "path": "/Parameters/DomainName2", "value": {"Type": "String"}}])
+
+
+def test_pieces_are_added_once_per_pass_and_the_section_in_one_piece():
+    t = template({"Resources": {"A": {"Type": "AWS::SNS::Topic"}}})
+    plan = Plan(t)
+    plan.begin(0)
+    name, ops = plan.ensure_parameter("DeploymentRole", {"Type": "String"})
+    zone, more = plan.ensure_parameter("HostedZoneId", {"Type": "AWS::Route53::HostedZone::Id"})
+    assert (name, zone, more) == ("DeploymentRole", "HostedZoneId", [])
+    assert ops == [{"op": "add", "path": "/Parameters", "value": {
+        "DeploymentRole": {"Type": "String"}, "HostedZoneId": {"Type": "AWS::Route53::HostedZone::Id"}}}]
+    assert plan.end(keep=True) == frozenset()
+    plan.begin(1)
+    assert plan.ensure_parameter("DeploymentRole", {"Type": "String"}) == ("DeploymentRole", [])
+    # a different spec under the wanted name gets a name of its own
+    assert plan.ensure_parameter("DeploymentRole", {"Type": "Number"})[0] == "DeploymentRole2"
+    assert plan.end(keep=True) == frozenset({0})
+
+
+def test_a_fix_the_pass_will_not_apply_gives_its_pieces_back():
+    t = template({"Parameters": {}, "Resources": {}})
+    plan = Plan(t)
+    plan.begin(0)
+    plan.ensure_condition("IsPrimary", {"Fn::Equals": ["a", "b"]})
+    plan.fresh_id("Endpoint")
+    plan.end(keep=False)
+    plan.begin(1)
+    assert plan.ensure_condition("IsPrimary", {"Fn::Equals": ["a", "b"]}) == (
+        "IsPrimary", [{"op": "add", "path": "/Conditions", "value": {"IsPrimary": {"Fn::Equals": ["a", "b"]}}}])
+    assert plan.fresh_id("Endpoint") == "Endpoint"
+    assert plan.end(keep=True) == frozenset()
+
+
+def test_ensure_condition_and_mapping_reuse_equal_entries_under_any_name():
+    expression = {"Fn::Equals": [{"Ref": "DeploymentRole"}, "primary"]}
+    t = template({"Conditions": {"IsPrimaryRegion": expression, "IsPrimary": {"Fn::Equals": ["x", "y"]}},
+                  "Mappings": {"Amis": {"us-east-1": {"Id": "ami-1"}}}, "Resources": {}})
+    plan = Plan(t)
+    assert plan.ensure_condition("IsPrimary", expression) == ("IsPrimaryRegion", [])
+    assert plan.ensure_condition("IsPrimary", {"Fn::Equals": ["a", "b"]}) == (
+        "IsPrimary2", [{"op": "add", "path": "/Conditions/IsPrimary2", "value": {"Fn::Equals": ["a", "b"]}}])
+    assert plan.ensure_mapping("RegionAmis", {"us-east-1": {"Id": "ami-1"}}) == ("Amis", [])
+    assert plan.ensure_mapping("Amis", {"us-west-2": {"Id": "ami-2"}})[0] == "Amis2"
+
+
+def test_schema_facts():
+    subnet = kit.schema("AWS::EC2::Subnet")
+    assert "AvailabilityZone" in subnet.create_only and "VpcId" in subnet.required
+    assert "SubnetId" in subnet.read_only and "Tags" in subnet.properties
+    assert kit.schema("AWS::Serverless::Function") is None and kit.schema("Custom::Thing") is None
+    assert kit.schema("AWS::EC2::NoSuchThing") is None
+
+
+@pytest.mark.parametrize("name", ["Fix", "Finding"])
+def test_fix_and_finding_are_reexported_by_the_package(name):
+    import cfnfix
+
+    assert getattr(cfnfix, name).__name__ == name
