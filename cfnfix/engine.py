@@ -252,6 +252,12 @@ def _select(findings: list[Finding], settings: Settings,
     return chosen
 
 
+def _from_cfn_lint(finding: Finding) -> bool:
+    from .lint.fixer import Linted  # plain data, no cfn-lint import
+
+    return isinstance(finding.payload, Linted)
+
+
 def _identity(finding: Finding) -> tuple[str, str, str]:
     return finding.code, finding.pointer, finding.message
 
@@ -265,7 +271,9 @@ def _passes(original: Document, settings: Settings, rules: list[Rule], refused: 
     patch: list[dict[str, Any]] = []
     for _ in range(MAX_PASSES):
         findings, suppressed, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
-        chosen = _select(findings, settings, needs, refused)
+        # a cfn-lint finding back after its fix is not fixed again: cfn-lint's check rejects that fix
+        again = frozenset(_identity(f) for f in applied if _from_cfn_lint(f))
+        chosen = _select(findings, settings, needs, refused | again)
         if not chosen:
             break
         ops = [dict(op) for finding in chosen for op in finding.fix.patch]  # type: ignore[union-attr]

@@ -60,3 +60,54 @@ def test_fixer_metadata_and_docs(fixer):
     assert [e for e in fixer.examples if e.good] and bads
     assert {e.format for e in bads} == {"yaml", "json"}
     assert all(e.fixed is not None for e in bads)
+
+
+def test_curated_renames_name_real_properties_of_each_type():
+    from cfnfix.lint.schema import property_names
+    from cfnfix.values import aws_data
+
+    for type_name, renames in aws_data("property_renames.json")["renames"].items():
+        names = property_names(type_name, ())
+        assert names is not None, type_name
+        for wrong, right in renames.items():
+            assert right in names and wrong not in names, (type_name, wrong, right)
+
+
+def test_required_values_name_real_properties():
+    from cfnfix.lint.schema import property_names
+    from cfnfix.values import aws_data
+
+    table = aws_data("required_values.json")
+    for type_name, places in table["required"].items():
+        for where, values in places.items():
+            names = property_names(type_name, tuple(p for p in where.split("/") if p and p != "*"))
+            assert names is not None and set(values) <= set(names), (type_name, where)
+    for type_name, places in table["companions"].items():
+        for where, triggers in places.items():
+            names = property_names(type_name, tuple(p for p in where.split("/") if p))
+            for trigger, values in triggers.items():
+                assert {trigger, *values} <= set(names or ()), (type_name, where, trigger)
+
+
+def test_a_fix_cfn_lint_refuses_is_dropped_and_reported(monkeypatch):
+    """A fixer whose fix leaves its finding in place: the second cfn-lint run rejects it, the file
+    is fixed without it, and the finding stays without a fix."""
+    from cfnfix.lint.fixers.needless_sub import NeedlessSub
+    from cfnfix.rule import replace_op, test_op
+
+    def stubborn(self, finding, template, plan):
+        path = ("Resources", "Alerts", "Properties", "DisplayName")
+        return cfnfix.rule.Fix("keep the Sub", "safe", "test double",
+                               (test_op(path, template.data["Resources"]["Alerts"]["Properties"]["DisplayName"]),
+                                replace_op(path, {"Fn::Sub": "Alerts"})))
+
+    monkeypatch.setattr(NeedlessSub, "fix", stubborn)
+    text = ("Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: !Sub Payment alerts\n"
+            "  Queue:\n    Type: AWS::SQS::Queue\n    DependsOn: Alerts\n    Properties:\n"
+            "      QueueName: !GetAtt Alerts.TopicName\n")
+    fixed = cfnfix.fix_text(text, "yaml", settings=Settings(cfn_lint=True, select=("W1020", "W3005")))
+    assert fixed.error is None
+    assert [(r.finding.code, r.finding.line, r.reason) for r in fixed.rejected] == [
+        ("W1020", 5, "cfn-lint still reports W1020 after the fix")]
+    assert fixed.text == text.replace("    DependsOn: Alerts\n", "")
+    assert [(f.code, f.fix) for f in fixed.remaining] == [("W1020", None)]

@@ -56,3 +56,18 @@ def at(template: Template, path: tuple[str, ...]) -> Any:
         return jp.resolve(template.data, path)
     except (KeyError, IndexError, ValueError):
         return None
+
+
+def pattern(path: tuple[str, ...]) -> str:
+    """A path below Properties as the data tables write it: list indexes as ``*``, ``Fn::If``
+    branches left out (``SecurityGroupIngress/*``; ``""`` for Properties itself)."""
+    parts: list[str] = []
+    skip = False
+    for part in path:
+        if skip:
+            skip = False
+        elif part == "Fn::If":
+            skip = True
+        else:
+            parts.append("*" if part.isdigit() else part)
+    return "/".join(parts)
