@@ -77,7 +77,7 @@ def test_config_file_turns_it_on(tmp_path, capsys):
     status = cli.main(["check", str(tmp_path / "trail.yaml")])
     out = capsys.readouterr().out
     assert status == 1
-    assert out.splitlines()[0] == f"{tmp_path / 'trail.yaml'}:5:7: E3003 'IsLogging' is a required property"
+    assert out.splitlines()[0] == f"{tmp_path / 'trail.yaml'}:5:7: E3003 [*] 'IsLogging' is a required property"
 
 
 def test_missing_extra_is_one_line_and_the_templates_are_still_checked(tmp_path, monkeypatch, capsys):
