@@ -124,7 +124,8 @@ def test_template_cfn_lint_cannot_decode_is_one_line_and_the_others_go_on(tmp_pa
     assert captured.err == (f"cfnfix: error: {tmp_path / 'bad.json'}:1:80: cfn-lint cannot read this template: "
                             "found invalid Unicode character escape code\n")
     assert (tmp_path / "bad.json").read_text() == UNDECODABLE
-    assert f"{tmp_path / 'trail.yaml'}:" in captured.out
+    assert captured.out == "Fixed 1 finding in 1 file.\n"
+    assert (tmp_path / "trail.yaml").read_text() == TRAIL + "      IsLogging: true\n"
 
 
 @pytest.mark.parametrize("message,expected", [
