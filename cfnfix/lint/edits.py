@@ -71,3 +71,31 @@ def pattern(path: tuple[str, ...]) -> str:
         else:
             parts.append("*" if part.isdigit() else part)
     return "/".join(parts)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+    neighbours each count one (``Vcp`` is one edit from ``Vpc``)."""
+    rows = [list(range(len(b) + 1))] + [[i] + [0] * len(b) for i in range(1, len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[len(a)][len(b)]
+
+
+def one_close(name: str, candidates: list[str], cutoff: float = 0.8) -> tuple[str, bool] | None:
+    """The one candidate ``name`` is a typo of, and whether only its case differs; None when there
+    is none, or more than one. Close: one edit away (for names of three letters or more), or a
+    difflib ratio of at least ``cutoff``."""
+    import difflib
+
+    same = [c for c in candidates if c.lower() == name.lower() and c != name]
+    if same:
+        return (same[0], True) if len(same) == 1 else None
+    close = [c for c in candidates if c != name and (
+        (min(len(c), len(name)) >= 3 and edit_distance(c.lower(), name.lower()) == 1)
+        or difflib.SequenceMatcher(None, c, name).ratio() >= cutoff)]
+    return (close[0], False) if len(close) == 1 else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,13 +10,11 @@ from ...kit import Safety
 from ...rule import Example, Fix, add_op, remove_op, test_op
 from ...template import Template
 from ...values import aws_data
-from ..edits import at
+from ..edits import at, one_close
 from ..fixer import Fixer, payload_of
 from ..linter import Match
 from ..schema import at as schema_at
 from ..schema import property_names
-
-CUTOFF = 0.8  # difflib ratio: RoleArn/RoleARN, Tag/Tags, IsLoging/IsLogging pass; Name/Names too
 
 
 @dataclass(frozen=True)
@@ -38,7 +35,8 @@ def _candidates(name: str, names: tuple[str, ...], type_name: str, top: bool) ->
     same = [n for n in names if n.lower() == name.lower()]
     if same:
         return same
-    return difflib.get_close_matches(name, names, n=2, cutoff=CUTOFF)
+    found = one_close(name, list(names))
+    return [found[0]] if found is not None else []
 
 
 def _parents(name: str, type_name: str, where: tuple[str, ...], names: tuple[str, ...]) -> list[str]:
@@ -58,7 +56,8 @@ class InvalidProperty(Fixer):
     Acts on cfn-lint's E3002 (additional properties are not allowed). It reads the property
     names the provider schema allows at that place (cfn-lint's bundled schemas) and finds what
     was meant: a name differing only in case (`RoleArn` for `RoleARN`), a curated rename
-    (`cfnfix/data/property_renames.json`: `Name` for `BucketName`...), or exactly one close name;
+    (`cfnfix/data/property_renames.json`: `Name` for `BucketName`...), or exactly one close name
+    (one edit away, or a similarity ratio of 0.8);
     a property that belongs to exactly one object property at that level (Route 53 health-check
     settings outside `HealthCheckConfig`); or `Tags` on a type that has no tags.
 

@@ -1,0 +1,89 @@
+"""E6101: a list as an output value, joined with commas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...kit import Safety, intrinsic
+from ...rule import Example, Fix, replace_op, test_op
+from ...template import Template
+from ..edits import at
+from ..fixer import Fixer, payload_of
+from ..linter import Match
+
+# what yields a list (Fn::GetAtt of a list attribute, Ref of a list parameter, ...)
+LIST_MAKERS = ("Ref", "Fn::GetAtt", "Fn::GetAZs", "Fn::Split", "Fn::Cidr", "Fn::FindInMap", "Fn::If")
+
+
+@dataclass(frozen=True)
+class Join:
+    path: tuple[str, ...]  # of the output's Value
+
+
+class ListOutput(Fixer):
+    """Joins a list output value into one comma-separated string.
+
+    ## What it does
+    Acts on cfn-lint's E6101 where an output's `Value` is a list: a literal list, a `Ref` to a
+    `List<...>` or `CommaDelimitedList` parameter, an `Fn::GetAtt` of a list attribute
+    (`CidrBlockAssociations`, `DnsEntries`), `Fn::GetAZs`, `Fn::Split` or `Fn::Cidr`.
+
+    ## Why does this fail?
+    An output value must be a string. CloudFormation rejects the template: `Template format
+    error: Every Outputs member must contain a Value object` / `Template error: every value of
+    an Outputs member must be a string`.
+
+    ## Fix
+    Wraps the value in `Fn::Join` with `,`, the form `CommaDelimitedList` parameters and
+    `Fn::Split` read back.
+
+    ## Fix safety
+    Safe: the stack could not deploy with the list; the joined string is the only string form of
+    it that other stacks can split again.
+
+    ## Options
+    None.
+    """
+
+    code = "E6101"
+    name = "list-output"
+    severity = "high"
+    summary = "a list as an output value"
+    fix_title = "join the list with commas"
+
+    def payload(self, match: Match, template: Template, matches: tuple[Match, ...]) -> Join | None:
+        if len(match.path) < 3 or match.path[0] != "Outputs" or match.path[2] != "Value" \
+                or "is not of type 'string'" not in match.message:
+            return None
+        path = match.path[:3]
+        value = at(template, path)
+        if isinstance(value, list) or intrinsic(value) in LIST_MAKERS:
+            return Join(path)
+        return None
+
+    def fix(self, finding, template: Template, plan):
+        join: Join = payload_of(finding)
+        value = at(template, join.path)
+        return Fix(self.fix_title, Safety.SAFE, "The list could not be an output; the joined string can be split again.",
+                   (test_op(join.path, value), replace_op(join.path, {"Fn::Join": [",", value]})))
+
+    examples = (
+        Example("joined", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n"
+                "Outputs:\n  Cidrs:\n    Value: !Join [',', !GetAtt Vpc.CidrBlockAssociations]\n"),
+        Example(
+            "getatt",
+            "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n"
+            "Outputs:\n  Cidrs:\n    Value: !GetAtt Vpc.CidrBlockAssociations\n",
+            "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n"
+            "Outputs:\n  Cidrs:\n    Value: !Join [',', !GetAtt Vpc.CidrBlockAssociations]\n",
+            pointers=("/Outputs/Cidrs/Value/Fn::GetAtt",)),
+        Example(
+            "parameter-json",
+            '{\n  "Parameters": {\n    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"}\n  },\n'
+            '  "Resources": {\n    "Logs": {"Type": "AWS::Logs::LogGroup"}\n  },\n'
+            '  "Outputs": {\n    "Subnets": {"Value": {"Ref": "Subnets"}}\n  }\n}\n',
+            '{\n  "Parameters": {\n    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"}\n  },\n'
+            '  "Resources": {\n    "Logs": {"Type": "AWS::Logs::LogGroup"}\n  },\n'
+            '  "Outputs": {\n    "Subnets": {"Value": {"Fn::Join": [",", {"Ref": "Subnets"}]}}\n  }\n}\n',
+            pointers=("/Outputs/Subnets/Value",), format="json"),
+    )
