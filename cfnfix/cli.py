@@ -114,6 +114,10 @@ def _rule(args: argparse.Namespace) -> int:
 
     rule = find_rule(args.rule)
     if rule is None:
+        from .lint.fixers import find_fixer  # a cfn-lint id: its fixer's page
+
+        rule = find_fixer(args.rule)
+    if rule is None:
         _error(f"no rule {args.rule!r}; `cfnfix rules` lists them")
         return 2
     print(f"# {rule.name} ({rule.code})\n\nSeverity: {rule.severity}. Fix: {rule.fix_title}.\n\n{rule.doc()}")

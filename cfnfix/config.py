@@ -54,6 +54,10 @@ def settings_from(table: dict[str, Any], path: Path) -> Settings:
     for code, options in rules_table.items():
         rule = find_rule(code)
         if rule is None:
+            from .lint.fixers import find_fixer  # a cfn-lint fixer's options (W2001 remove)
+
+            rule = find_fixer(code)
+        if rule is None:
             raise _fail(f"unknown rule 'rules.{code}'", path)
         if not isinstance(options, dict):
             raise _fail(f"'rules.{code}' must be a table", path)

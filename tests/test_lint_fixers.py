@@ -32,6 +32,11 @@ def test_example(fixer, example):
     if example.good:
         return
     assert all(f.code == fixer.code and f.name == fixer.name and f.line and f.column for f in checked.findings)
+    fixes = [f.fix for f in checked.findings if f.fix is not None]
+    if fixes:
+        assert {k: v for k, v in fixes[0].impact.to_json().items() if v} == fixer.impacts[example.name]
+    else:
+        assert example.name not in fixer.impacts
     fixed = cfnfix.fix_text(example.text, example.format, settings=settings)
     assert (fixed.error, fixed.rejected) == (None, ())
     assert fixed.text == example.fixed

@@ -15,7 +15,7 @@ def _covered(match: Match, pointer: str, native: list[tuple[Rule, Finding]]) -> 
     """Whether a native finding whose rule resolves this cfn-lint id is about the same place."""
     path = jp.split(pointer)
     for rule, finding in native:
-        if match.rule_id not in getattr(rule, "cfn_lint_ids", ()):
+        if match.rule_id not in (*getattr(rule, "cfn_lint_ids", ()), *getattr(rule, "resolves", ())):
             continue
         if jp.related(path, jp.split(finding.pointer)):
             return True

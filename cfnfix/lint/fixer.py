@@ -20,6 +20,8 @@ class Fixer(Rule):
 
     # cfn-lint's level for the rule, for the docs (the finding takes the match's own level)
     level: ClassVar[str] = "error"
+    # per bad example with a fix: the non-empty parts of that fix's impact
+    impacts: ClassVar[dict[str, dict[str, list[str]]]] = {}
 
     @classmethod
     def cfn_lint_id(cls) -> str:

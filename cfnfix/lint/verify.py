@@ -28,7 +28,7 @@ def _touches(finding: Finding, path: tuple[str, ...]) -> bool:
     return any(jp.related(changed, path) for changed in finding.fix.paths())
 
 
-def _added(before: tuple[Match, ...], after: tuple[Match, ...]) -> list[Match]:
+def added(before: tuple[Match, ...], after: tuple[Match, ...]) -> list[Match]:
     """Matches of ``after`` beyond those of ``before``, by rule and message, positions aside (fixes
     move things: removing a list entry renumbers the entries after it)."""
     left = Counter((m.rule_id, collapsed(m.message)) for m in before)
@@ -53,7 +53,7 @@ def rejections(before: str, after: str, applied: list[Finding]) -> list[Rejectio
     for index, finding in enumerate(applied):
         if _is_lint(finding) and finding.payload.match.key in remaining:
             rejected[index] = f"cfn-lint still reports {finding.code} after the fix"
-    for match in _added(old, new):
+    for match in added(old, new):
         where = jp.join(match.path) or "the template"
         culprits = [i for i, f in enumerate(applied) if match.path and _touches(f, match.path)]
         if not culprits:

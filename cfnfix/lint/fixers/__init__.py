@@ -22,3 +22,8 @@ def all_fixers() -> tuple[type[Fixer], ...]:
                 found[value.code] = value
     return tuple(found[code] for code in sorted(found))
 
+
+
+def find_fixer(code_or_name: str) -> type[Fixer] | None:
+    wanted = code_or_name.strip()
+    return next((f for f in all_fixers() if f.code.upper() == wanted.upper() or f.name == wanted), None)

@@ -128,3 +128,9 @@ class AllowedValue(Fixer):
             '        "VersioningConfiguration": {"Status": "Enabled"}\n      }\n    }\n  }\n}\n',
             pointers=("/Resources/Bucket/Properties/VersioningConfiguration/Status",), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "retention": {"modifies": ["Logs"]},
+        "case-json": {"modifies": ["Bucket"]},
+    }

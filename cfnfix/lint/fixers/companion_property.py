@@ -114,3 +114,9 @@ class CompanionProperty(Fixer):
             '      }\n    }\n  }\n}\n',
             pointers=("/Resources/Table/Properties/SSESpecification",), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "kms-key": {"modifies": ["Table"]},
+        "kms-key-json": {"modifies": ["Table"]},
+    }

@@ -72,3 +72,9 @@ class GetAttTypo(Fixer):
             '        "DisplayName": {"Fn::GetAtt": ["Queue", "QueueName"]}\n      }\n    }\n  }\n}\n',
             pointers=("/Resources/Topic/Properties/DisplayName/Fn::GetAtt/0",), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "typo": {"modifies": ["Topic"]},
+        "case-json": {"modifies": ["Topic"]},
+    }

@@ -57,9 +57,9 @@ class InvalidProperty(Fixer):
     names the provider schema allows at that place (cfn-lint's bundled schemas) and finds what
     was meant: a name differing only in case (`RoleArn` for `RoleARN`), a curated rename
     (`cfnfix/data/property_renames.json`: `Name` for `BucketName`...), or exactly one close name
-    (one edit away, or a similarity ratio of 0.8);
-    a property that belongs to exactly one object property at that level (Route 53 health-check
-    settings outside `HealthCheckConfig`); or `Tags` on a type that has no tags.
+    (one edit away, or a similarity ratio of 0.8); a property that belongs to exactly one object
+    property at that level (Route 53 health-check settings outside `HealthCheckConfig`); or
+    `Tags` on a type that has no tags.
 
     ## Why does this fail?
     CloudFormation rejects the template: `Encountered unsupported property`. The stack is not
@@ -68,7 +68,7 @@ class InvalidProperty(Fixer):
     ## Fix
     Renames the property, keeping its value and its place; moves it under its parent (creating the
     parent where it is missing); or removes `Tags`. Where no single repair is certain (no close
-    name, or several), the finding stays and its message lists the candidates to choose from.
+    name, or several), the finding stays and its message says to rename or remove it by hand.
 
     ## Fix safety
     A case-only rename, a curated rename and a move are safe: the template could not deploy, and
@@ -188,3 +188,11 @@ class InvalidProperty(Fixer):
             '      }\n    }\n  }\n}\n',
             pointers=("/Resources/Policy/Properties/Tags",), format="json", unsafe_fixes=True),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "case-only": {"modifies": ["Target"]},
+        "misplaced": {"modifies": ["Check"]},
+        "typo": {"modifies": ["Trail"]},
+        "tags-json": {"modifies": ["Policy"]},
+    }

@@ -87,3 +87,9 @@ class ListOutput(Fixer):
             '  "Outputs": {\n    "Subnets": {"Value": {"Fn::Join": [",", {"Ref": "Subnets"}]}}\n  }\n}\n',
             pointers=("/Outputs/Subnets/Value",), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "getatt": {},
+        "parameter-json": {},
+    }

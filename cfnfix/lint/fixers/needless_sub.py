@@ -89,3 +89,9 @@ class NeedlessSub(Fixer):
             '        "Type": "String",\n        "Value": "${literal}"\n      }\n    }\n  }\n}\n',
             pointers=("/Resources/Param/Properties/Value/Fn::Sub",), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "short-form": {"modifies": ["Alerts"]},
+        "escape-json": {"modifies": ["Param"]},
+    }

@@ -111,3 +111,9 @@ class PolicyVariable(Fixer):
             '          }]\n        }\n      }\n    }\n  }\n}\n',
             pointers=("/Resources/Policy/Properties/PolicyDocument/Statement/0/Resource/Fn::Sub",), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "username": {"modifies": ["Policy"]},
+        "tag-json": {"modifies": ["Policy"]},
+    }

@@ -113,3 +113,9 @@ class RedundantDependsOn(Fixer):
             '        "TopicArn": {"Ref": "Topic"}\n      }\n    }\n  }\n}\n',
             pointers=("/Resources/Sub/DependsOn/0", "/Resources/Sub/DependsOn/2"), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "string": {"modifies": ["Sub"]},
+        "list-json": {"modifies": ["Sub"]},
+    }

@@ -99,3 +99,9 @@ class RefTypo(Fixer):
             '        "TopicName": {"Fn::Join": ["-", ["alerts", {"Ref": "AWS::Region"}]]}\n      }\n    }\n  }\n}\n',
             pointers=("/Resources/Topic/Properties/TopicName/Fn::Join/1/1/Ref",), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "typo": {"replaces": ["Subnet"]},
+        "case-json": {"replaces": ["Topic"]},
+    }

@@ -106,3 +106,9 @@ class RequiredProperty(Fixer):
             '        "SSESpecification": {"SSEType": "KMS", "SSEEnabled": true}\n      }\n    }\n  }\n}\n',
             pointers=("/Resources/Table/Properties/SSESpecification",), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "trail": {"modifies": ["Trail"]},
+        "table-json": {"modifies": ["Table"]},
+    }

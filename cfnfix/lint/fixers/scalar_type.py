@@ -126,3 +126,9 @@ class ScalarType(Fixer):
             '        "Type": "String",\n        "Value": "blue"\n      }\n    }\n  }\n}\n',
             pointers=("/Resources/Param/Properties/Value",), format="json", unsafe_fixes=True),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "whole-number": {"modifies": ["Queue"]},
+        "one-item-list-json": {"modifies": ["Param"]},
+    }

@@ -62,6 +62,9 @@ class SubNeeded(Fixer):
             name = found.group(1).split(".", 1)[0]
             return found.group(0) if name in known else "${!" + found.group(1) + "}"
 
+        variables = [v.split(".", 1)[0] for v in re.findall(r"\$\{(?!!)([^}]*)\}", text)]
+        if not any(v in known for v in variables):
+            return None  # none of its variables is the template's: a service's own substitution
         return Wrap(match.path, re.sub(r"\$\{(?!!)([^}]*)\}", keep_or_escape, text))
 
     def fix(self, finding, template: Template, plan):
@@ -89,3 +92,9 @@ class SubNeeded(Fixer):
             '  "Outputs": {\n    "Url": {"Value": {"Fn::Sub": "https://${Bucket}.s3.amazonaws.com"}}\n  }\n}\n',
             pointers=("/Outputs/Url/Value",), format="json", unsafe_fixes=True),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "plain": {"replaces": ["Logs"]},
+        "output-json": {},
+    }

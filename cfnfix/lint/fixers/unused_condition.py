@@ -75,3 +75,9 @@ class UnusedCondition(Fixer):
             '{\n  "Resources": {\n    "Logs": {"Type": "AWS::Logs::LogGroup"}\n  }\n}\n',
             pointers=("/Conditions/IsEast", "/Conditions/IsWest"), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "one-unused": {},
+        "all-unused-json": {},
+    }

@@ -73,3 +73,9 @@ class UnusedMapping(Fixer):
             '{\n  "Resources": {\n    "Logs": {"Type": "AWS::Logs::LogGroup"}\n  }\n}\n',
             pointers=("/Mappings/Amis",), format="json"),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "one-unused": {},
+        "only-mapping-json": {},
+    }

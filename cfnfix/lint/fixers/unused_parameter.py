@@ -122,3 +122,10 @@ class UnusedParameter(Fixer):
             '{\n  "Resources": {\n    "Logs": {"Type": "AWS::Logs::LogGroup"}\n  }\n}\n',
             pointers=("/Parameters/Owner",), format="json", options={"remove": True}, unsafe_fixes=True),
     )
+
+    # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
+    impacts = {
+        "shown-only": {"parameters_removed": ["Owner"]},
+        "removed-with-option": {"parameters_removed": ["Owner"]},
+        "removed-json": {"parameters_removed": ["Owner"]},
+    }
