@@ -252,6 +252,16 @@ def _select(findings: list[Finding], settings: Settings,
     return chosen
 
 
+def _alone(original: Document, finding: Finding) -> str | None:
+    """The original text with only this finding's fix applied, or None when it needs another fix."""
+    from .writer import write
+
+    try:
+        return write(original, [dict(op) for op in finding.fix.patch], original.style).text  # type: ignore[union-attr]
+    except CfnfixError:
+        return None
+
+
 def _from_cfn_lint(finding: Finding) -> bool:
     from .lint.fixer import Linted  # plain data, no cfn-lint import
 
@@ -300,7 +310,7 @@ def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None =
             # cfn-lint runs once more on the fixed text; fixes it refuses are dropped and the file
             # fixed again without them (rarely more than once: a rejection names its fix)
             for _ in range(MAX_PASSES):
-                refused = rejections(original.text, doc.text, applied)
+                refused = rejections(original.text, doc.text, applied, lambda f: _alone(original, f))
                 if not refused:
                     break
                 rejected += refused

@@ -135,3 +135,55 @@ def test_template_cfn_lint_cannot_decode_is_one_line_and_the_others_go_on(tmp_pa
 ])
 def test_messages_compare_with_value_lists_collapsed(message, expected):
     assert linter.collapsed(message) == expected
+
+
+README_APP = """\
+Parameters:
+  Owner:
+    Type: String
+Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      S3BucketName: audit-logs
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      RetentionInDays: 2555
+  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MaxCapacity: 2
+      MinCapacity: 1
+      ResourceId: service/payments/api
+      RoleArn: !GetAtt ScalingRole.Arn
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+  ScalingRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: application-autoscaling.amazonaws.com
+            Action: sts:AssumeRole
+"""
+
+
+def test_readme_example_output_and_exit_codes(tmp_path, monkeypatch, capsys):
+    """The README's "cfnfix as cfn-lint's fixer" session, line for line."""
+    from .helpers import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.yaml").write_text(README_APP)
+    readme = (ROOT / "README.md").read_text()
+    session = readme.split("$ cfnfix check --cfn-lint app.yaml\n", 1)[1].split("```", 1)[0]
+    check_out, apply_out = session.split("$ cfnfix apply --cfn-lint --unsafe-fixes app.yaml\n")
+    assert cli.main(["check", "--cfn-lint", "app.yaml"]) == 1
+    assert capsys.readouterr().out == check_out
+    assert cli.main(["apply", "--cfn-lint", "--unsafe-fixes", "app.yaml"]) == 1
+    assert capsys.readouterr().out == apply_out
+    assert (tmp_path / "app.yaml").read_text() == README_APP.replace(
+        "audit-logs\n", "audit-logs\n      IsLogging: true\n").replace("2555", "2557").replace("RoleArn", "RoleARN")

@@ -116,3 +116,30 @@ def test_a_fix_cfn_lint_refuses_is_dropped_and_reported(monkeypatch):
         ("W1020", 5, "cfn-lint still reports W1020 after the fix")]
     assert fixed.text == text.replace("    DependsOn: Alerts\n", "")
     assert [(f.code, f.fix) for f in fixed.remaining] == [("W1020", None)]
+
+
+def test_a_new_finding_at_no_changed_path_is_traced_to_its_fix_alone(monkeypatch):
+    """The fix that leaves a parameter unused changes no path under /Parameters: each fix is tried
+    alone, and only the one that adds W2001 is rejected; the other stays."""
+    from cfnfix.lint.fixers.needless_sub import NeedlessSub
+    from cfnfix.rule import remove_op, replace_op, test_op
+
+    def drops_a_reference(self, finding, template, plan):
+        path = ("Resources", "Alerts", "Properties", "TopicName")
+        if "TopicName" not in template.data["Resources"]["Alerts"]["Properties"]:
+            return None
+        name = ("Resources", "Alerts", "Properties", "DisplayName")
+        return cfnfix.rule.Fix("unwrap and drop TopicName", "safe", "test double",
+                               (test_op(path, template.data["Resources"]["Alerts"]["Properties"]["TopicName"]),
+                                remove_op(path), replace_op(name, "Alerts")))
+
+    monkeypatch.setattr(NeedlessSub, "fix", drops_a_reference)
+    text = ("Parameters:\n  Env:\n    Type: String\nMappings:\n  Amis:\n    us-east-1:\n      Id: ami-12345678\n"
+            "Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: !Sub Alerts\n"
+            "      TopicName: !Ref Env\n")
+    fixed = cfnfix.fix_text(text, "yaml", settings=Settings(cfn_lint=True, select=("W1020", "W7001")))
+    assert fixed.error is None
+    assert [(r.finding.code, r.reason) for r in fixed.rejected] == [
+        ("W1020", "the fix adds cfn-lint W2001 at /Parameters/Env: Parameter Env not used.")]
+    assert [f.code for f in fixed.applied] == ["W7001"]
+    assert "Mappings" not in fixed.text and "TopicName: !Ref Env" in fixed.text

@@ -82,7 +82,7 @@ def _run(template: Any) -> list[Any]:
     return list(run_template_by_data(template, config, rules))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def lint(text: str) -> tuple[Match, ...]:
     """cfn-lint's findings on a template's text, in cfn-lint's order. Raises LintFailed.
 

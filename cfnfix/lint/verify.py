@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 from .. import pointer as jp
 from ..rule import Finding
@@ -42,9 +43,19 @@ def added(before: tuple[Match, ...], after: tuple[Match, ...]) -> list[Match]:
     return added
 
 
-def rejections(before: str, after: str, applied: list[Finding]) -> list[Rejection]:
+def _adds(before: str, text: str | None, match: Match) -> bool:
+    if text is None:
+        return False
+    key = (match.rule_id, collapsed(match.message))
+    return any((m.rule_id, collapsed(m.message)) == key for m in added(lint(before), lint(text)))
+
+
+def rejections(before: str, after: str, applied: list[Finding],
+               alone: Callable[[Finding], str | None]) -> list[Rejection]:
     """The applied fixes to drop, each with its reason; empty when cfn-lint accepts them all.
 
+    ``alone(finding)`` is ``before`` with only that finding's fix applied (None when it cannot be
+    applied alone): used only for a new finding at a place no fix changed, to find its fix.
     Raises LintFailed when cfn-lint fails on ``after``.
     """
     old, new = lint(before), lint(after)
@@ -57,8 +68,9 @@ def rejections(before: str, after: str, applied: list[Finding]) -> list[Rejectio
         where = jp.join(match.path) or "the template"
         culprits = [i for i, f in enumerate(applied) if match.path and _touches(f, match.path)]
         if not culprits:
-            # a finding at no changed path: held against the fixes in the same entry, else all of them
-            culprits = [i for i, f in enumerate(applied) if match.path[:2] and _touches(f, match.path[:2])]
+            # at no changed path (a parameter a removed condition used): each fix tried alone,
+            # the rare case that costs a cfn-lint run per fix
+            culprits = [i for i, f in enumerate(applied) if _adds(before, alone(f), match)]
         for index in culprits or range(len(applied)):
             rejected.setdefault(index, f"the fix adds cfn-lint {match.rule_id} at {where}: {match.message}")
     return [Rejection(applied[i], reason) for i, reason in sorted(rejected.items())]

@@ -10,9 +10,31 @@ from ...template import Template
 from ..edits import at
 from ..fixer import Fixer, payload_of
 from ..linter import Match
+from ..schema import at as schema_at
 
-# what yields a list (Fn::GetAtt of a list attribute, Ref of a list parameter, ...)
-LIST_MAKERS = ("Ref", "Fn::GetAtt", "Fn::GetAZs", "Fn::Split", "Fn::Cidr", "Fn::FindInMap", "Fn::If")
+LISTS = ("Fn::GetAZs", "Fn::Split", "Fn::Cidr")  # functions that always yield a list
+
+
+def is_list(value: object, template: Template) -> bool:
+    """Whether a value is certainly a list: a literal list, a list function, a Ref to a list
+    parameter, an Fn::GetAtt of an attribute the schema types as an array."""
+    if isinstance(value, list):
+        return True
+    function = intrinsic(value)
+    if function in LISTS:
+        return True
+    if function == "Ref":
+        parameter = template.parameters.get(value["Ref"])  # type: ignore[index]
+        return parameter is not None and (parameter.type.startswith("List<") or parameter.type == "CommaDelimitedList")
+    if function == "Fn::GetAtt":
+        target = value["Fn::GetAtt"]  # type: ignore[index]
+        parts = target.split(".", 1) if isinstance(target, str) else target
+        if not isinstance(parts, list) or len(parts) != 2 or not all(isinstance(p, str) for p in parts):
+            return False
+        resource = template.resources.get(parts[0])
+        attribute = schema_at(resource.type, tuple(parts[1].split("."))) if resource is not None else None
+        return attribute is not None and attribute.get("type") == "array"
+    return False
 
 
 @dataclass(frozen=True)
@@ -57,7 +79,7 @@ class ListOutput(Fixer):
             return None
         path = match.path[:3]
         value = at(template, path)
-        if isinstance(value, list) or intrinsic(value) in LIST_MAKERS:
+        if is_list(value, template):
             return Join(path)
         return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...kit import Safety
+from ...kit import Safety, referenced
 from ...rule import Example, Fix
 from ...template import Template
 from ..edits import remove_entries, unused_entries
@@ -15,6 +15,19 @@ from ..linter import Match
 @dataclass(frozen=True)
 class Unused:
     names: tuple[str, ...]  # every condition cfn-lint reports unused, so one fix removes them all
+    orphans: tuple[str, ...] = ()  # parameters only these conditions use: removing them is not this fix's call
+
+
+def orphaned_parameters(template: Template, names: set[str]) -> tuple[str, ...]:
+    """The parameters that only the conditions ``names`` reference."""
+    conditions = template.data.get("Conditions")
+    if not isinstance(conditions, dict):
+        return ()
+    used_by_them = set().union(*(referenced(conditions[n]) for n in names if n in conditions))
+    rest = {k: v for k, v in template.data.items() if k not in ("Parameters", "Metadata", "Conditions")}
+    rest["Conditions"] = {k: v for k, v in conditions.items() if k not in names}
+    still = referenced(rest)
+    return tuple(p for p in template.parameters if p in used_by_them and p not in still)
 
 
 class UnusedCondition(Fixer):
@@ -31,7 +44,8 @@ class UnusedCondition(Fixer):
     ## Fix
     Removes every unused condition in one edit, and the `Conditions` section when none is left. A
     condition that only an unused condition used is reported by the next cfn-lint run and removed
-    in the next pass.
+    in the next pass. Where a parameter is used only by the unused conditions, nothing is removed:
+    the finding says so, since removing the parameter changes the stack's interface.
 
     ## Fix safety
     Safe: nothing reads the condition, so the stack's resources and outputs are unchanged.
@@ -49,10 +63,20 @@ class UnusedCondition(Fixer):
 
     def payload(self, match: Match, template: Template, matches: tuple[Match, ...]) -> Unused | None:
         names = unused_entries("Conditions", self.code, matches)
-        return Unused(tuple(names)) if match.path[1:] and match.path[1] in names else None
+        if not (match.path[1:] and match.path[1] in names):
+            return None
+        return Unused(tuple(names), orphaned_parameters(template, set(names)))
+
+    def message(self, match: Match, payload: Unused | None) -> str:
+        if payload is None or not payload.orphans:
+            return match.message
+        return (match.message + f"; removing it leaves parameter {', '.join(payload.orphans)} unused: "
+                "remove both by hand once no caller passes it")
 
     def fix(self, finding, template, plan):
         unused: Unused = payload_of(finding)
+        if unused.orphans:
+            return None  # the parameter interface is the caller's: cfn-lint would report it unused next
         ops = remove_entries(template, "Conditions", list(unused.names))
         return Fix(self.fix_title, Safety.SAFE, "Nothing reads the condition, so no resource or output changes.", ops) if ops else None
 
@@ -74,6 +98,13 @@ class UnusedCondition(Fixer):
             '  "Resources": {\n    "Logs": {"Type": "AWS::Logs::LogGroup"}\n  }\n}\n',
             '{\n  "Resources": {\n    "Logs": {"Type": "AWS::Logs::LogGroup"}\n  }\n}\n',
             pointers=("/Conditions/IsEast", "/Conditions/IsWest"), format="json"),
+        Example(
+            "leaves-a-parameter-unused",
+            "Parameters:\n  Env:\n    Type: String\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n"
+            "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n",
+            "Parameters:\n  Env:\n    Type: String\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n"
+            "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n",
+            pointers=("/Conditions/IsProd",)),
     )
 
     # what each bad example's fix does to a deployed stack (the non-empty parts of its impact)
