@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .errors import CfnfixError
+
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -87,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except CfnfixError as exc:  # a rule plugin that cannot be loaded, or whose code is taken
+        _error(str(exc))
+        return 2
 
 
 def _split(codes: str | None) -> tuple[str, ...]:

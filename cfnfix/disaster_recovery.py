@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .kit import add_op
 from .template import Resource, Template, value_targets
 
 ALB = "AWS::ElasticLoadBalancingV2::LoadBalancer"
@@ -47,28 +46,12 @@ def health_check_path(template: Template, alb: str) -> str | None:
     return None
 
 
-def parameter_ops(template: Template, wanted: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add the parameters that are missing (only those), creating the section when needed."""
-    missing = {name: body for name, body in wanted.items() if name not in template.parameters}
-    return _section_ops(template, "Parameters", missing)
-
-
-def condition_ops(template: Template, wanted: dict[str, Any]) -> list[dict[str, Any]]:
-    missing = {name: body for name, body in wanted.items() if name not in template.conditions}
-    return _section_ops(template, "Conditions", missing)
-
-
-def _section_ops(template: Template, section: str, missing: dict[str, Any]) -> list[dict[str, Any]]:
-    if not missing:
-        return []
-    if not isinstance(template.data.get(section), dict):
-        return [add_op((section,), missing)]
-    return [add_op((section, name), body) for name, body in missing.items()]
-
-
 def deployment_role_parameter() -> dict[str, Any]:
     return {"Type": "String", "AllowedValues": ["primary", "standby"], "Default": "primary",
             "Description": "primary in the main region; standby in the region that takes over"}
 
 
-IS_PRIMARY = {"Fn::Equals": [{"Ref": "DeploymentRole"}, "primary"]}
+def is_primary(deployment_role: str) -> dict[str, Any]:
+    """The condition that this stack is the primary, given the name of the DeploymentRole parameter."""
+    return {"Fn::Equals": [{"Ref": deployment_role}, "primary"]}
+

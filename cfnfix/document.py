@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from . import json_reader, yaml_reader
 from .errors import ParseError, Problem, parse_error
 from .source import SourceMap
-
-if TYPE_CHECKING:
-    from .style import Style
 
 Format = Literal["yaml", "json"]
 BOM = "\ufeff"
@@ -33,12 +30,6 @@ class Document:
             return SourceMap(self.text, json_reader.tree(self.text))
         assert self._yaml is not None
         return SourceMap(self.text, yaml_reader.tree(self.text, self._yaml))
-
-    @cached_property
-    def style(self) -> Style:
-        from .style import measure
-
-        return measure(self)
 
     @property
     def newline(self) -> str:

@@ -13,6 +13,7 @@ from .errors import CfnfixError, ParseError, Problem
 from .kit import Plan, Safety
 from .rule import Finding, Fix, Rule
 from .settings import DEFAULT, Settings
+from .suppression import BadSuppression, Suppression, read_suppressions
 from .template import Template
 
 MAX_PASSES = 10
@@ -71,47 +72,6 @@ def not_a_template() -> ParseError:
 # -- detection --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Suppression:
-    code: str
-    resource: str | None  # None: the whole template
-    pointer: str          # of the entry, for reporting it unused
-
-
-class _BadSuppression(Exception):
-    def __init__(self, pointer: str, message: str):
-        super().__init__(message)
-        self.pointer = pointer
-        self.message = message
-
-
-def _suppressions(template: Template) -> list[Suppression]:
-    """Entries of ``Metadata: {cfnfix: {ignore: [{code, reason}]}}`` on the template or a resource."""
-    found: list[Suppression] = []
-    places: list[tuple[str | None, Any]] = [(None, template.metadata)]
-    places += [(name, r.metadata) for name, r in template.resources.items()]
-    for resource, metadata in places:
-        block = metadata.get("cfnfix")
-        if block is None:
-            continue
-        where = jp.join(("Resources", resource, "Metadata", "cfnfix")) if resource else "/Metadata/cfnfix"
-        entries = block.get("ignore") if isinstance(block, dict) else None
-        if not isinstance(entries, list):
-            raise _BadSuppression(where, "cfnfix metadata needs `ignore:` with a list of {code, reason}")
-        for index, entry in enumerate(entries):
-            pointer = f"{where}/ignore/{index}"
-            if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
-                raise _BadSuppression(pointer, "a suppression needs a code and a reason")
-            if not str(entry.get("reason") or "").strip():
-                raise _BadSuppression(pointer, f"suppressing {entry['code']} needs a reason")
-            found.append(Suppression(entry["code"].strip().upper(), resource, pointer))
-    return found
-
-
-def _matches(finding: Finding, suppression: Suppression) -> bool:
-    return finding.code.startswith(suppression.code) and suppression.resource in (None, finding.resource)
-
-
 def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None = None,
            positions: bool = True) -> tuple[list[Finding], int]:
     """Findings (each with its fix, if any) and how many were suppressed."""
@@ -125,17 +85,16 @@ def _detect(doc: Document, settings: Settings, rules: list[Rule] | None, positio
     fixes its own fix relies on. ``one_pass``: the fixes are built for one pass of ``apply``, with
     one ``Plan`` for them all (else each has its own, as for a report)."""
     template = Template.from_data(doc.data)
-    try:
-        suppressions = _suppressions(template)
-    except _BadSuppression as exc:
-        line, column = _position(doc, exc.pointer)
-        raise ParseError(Problem(exc.message, None, line, column)) from None
+    suppressions = read_suppressions(template)
+    if isinstance(suppressions, BadSuppression):
+        line, column = _position(doc, suppressions.pointer)
+        raise ParseError(Problem(suppressions.message, None, line, column))
     used: set[Suppression] = set()
     found: list[tuple[Finding, Rule | None]] = []
     suppressed = 0
     for rule in rules if rules is not None else settings.rule_instances():
         for finding in rule.detect(template):
-            matched = [s for s in suppressions if _matches(finding, s)]
+            matched = [s for s in suppressions if s.matches(finding)]
             if matched:
                 used.update(matched)
                 suppressed += 1
@@ -148,7 +107,7 @@ def _detect(doc: Document, settings: Settings, rules: list[Rule] | None, positio
         for fixer, finding in lint_findings(doc.text, template, native, settings.fixer_instances):
             if not settings.enabled(finding.code):
                 continue
-            matched = [s for s in suppressions if _matches(finding, s)]
+            matched = [s for s in suppressions if s.matches(finding)]
             if matched:
                 used.update(matched)
                 suppressed += 1
@@ -236,28 +195,33 @@ def _select(findings: list[Finding], settings: Settings,
     whose shared pieces it reuses; the rest wait a pass."""
     chosen: list[Finding] = []
     numbers: set[int] = set()
-    taken: list[tuple[str, ...]] = []
+    written: list[tuple[str, ...]] = []
+    read: list[tuple[str, ...]] = []
     for number, finding in enumerate(findings):
         if not _allowed(finding.fix, settings) or _identity(finding) in refused:
             continue
         if needs is not None and not needs[number] <= numbers:
             continue  # a piece it reuses comes with a fix that waits
         assert finding.fix is not None
-        paths = finding.fix.paths()
-        if any(jp.related(a, b) for a in paths for b in taken):
+        writes, reads = finding.fix.paths(), finding.fix.read_paths()
+        # it may not write where a chosen fix writes or was built from, nor be built from what one writes
+        if any(jp.related(a, b) for a in writes for b in written + read) \
+                or any(jp.related(a, b) for a in reads for b in written):
             continue
         chosen.append(finding)
         numbers.add(number)
-        taken.extend(paths)
+        written.extend(writes)
+        read.extend(reads)
     return chosen
 
 
 def _alone(original: Document, finding: Finding) -> str | None:
     """The original text with only this finding's fix applied, or None when it needs another fix."""
+    from .style import style_of
     from .writer import write
 
     try:
-        return write(original, [dict(op) for op in finding.fix.patch], original.style).text  # type: ignore[union-attr]
+        return write(original, [dict(op) for op in finding.fix.patch], style_of(original)).text  # type: ignore[union-attr]
     except CfnfixError:
         return None
 
@@ -274,6 +238,7 @@ def _identity(finding: Finding) -> tuple[str, str, str]:
 
 def _passes(original: Document, settings: Settings, rules: list[Rule], refused: frozenset
             ) -> tuple[Document, list[Finding], list[dict[str, Any]]]:
+    from .style import style_of
     from .writer import write  # only fixing needs the writer and jsonpatch: keeps `check` quick to start
 
     doc = original
@@ -287,7 +252,7 @@ def _passes(original: Document, settings: Settings, rules: list[Rule], refused: 
         if not chosen:
             break
         ops = [dict(op) for finding in chosen for op in finding.fix.patch]  # type: ignore[union-attr]
-        doc = write(doc, ops, original.style)
+        doc = write(doc, ops, style_of(original))
         applied.extend(chosen)
         patch.extend(ops)
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -97,13 +96,15 @@ def impact_of(patch: Iterable[dict[str, Any]], template: Template) -> Impact | N
             touched_parameters = True
     if not touched_resources and not touched_parameters:
         return Impact()
-    # only what the patch touches is copied and patched: a fix changes a few entries of a large template
+    # only what the patch touches is patched (jsonpatch copies it; the template stays as it is):
+    # a fix changes a few entries of a large template
     before: dict[str, Any] = {}
     if "Resources" in template.data:
         resources = _section(template.data, "Resources")
-        before["Resources"] = {name: copy.deepcopy(resources[name]) for name in touched_resources if name in resources}
+        # in the template's order, so the impact lists read top to bottom
+        before["Resources"] = {name: body for name, body in resources.items() if name in touched_resources}
     if touched_parameters and "Parameters" in template.data:
-        before["Parameters"] = copy.deepcopy(template.data["Parameters"])
+        before["Parameters"] = template.data["Parameters"]
     try:
         after = jsonpatch.apply_patch(before, [_plain(op) for op in ops if _relevant(op)])
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException):

@@ -342,11 +342,16 @@ class Plan:
         return name
 
     def ensure_parameter(self, name: str, spec: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-        """The parameter to ``Ref`` for ``spec`` and the ops that add it: ``name`` itself when the
-        template has it with the same spec (descriptions aside), else ``name`` or a fresh name."""
+        """The parameter to ``Ref`` for ``spec`` and the ops that add it: ``name`` itself (or a name
+        derived from it, ``name2``) when the template has it with the same spec (descriptions aside),
+        else ``name`` or a fresh name, added."""
         existing = self.template.data.get("Parameters")
-        if isinstance(existing, dict) and _same_parameter(existing.get(name), spec):
-            return name, []
+        if isinstance(existing, dict):
+            # the name itself, or one this method gave before (DeploymentRole2 beside another DeploymentRole)
+            derived = re.compile(re.escape(_id_base(name, "Parameters")) + r"\d*")
+            for candidate in [name] + [n for n in existing if n != name and derived.fullmatch(n)]:
+                if _same_parameter(existing.get(candidate), spec):
+                    return candidate, []
         return self._ensure("Parameters", name, dict(spec), reuse_any=False)
 
     def ensure_condition(self, name: str, expression: Any) -> tuple[str, list[dict[str, Any]]]:
@@ -358,7 +363,16 @@ class Plan:
         """The mapping that is ``body``: an existing equal one, else ``name`` or a fresh name, added."""
         return self._ensure("Mappings", name, body, reuse_any=True)
 
-    def _ensure(self, section: str, name: str, body: Any, reuse_any: bool) -> tuple[str, list[dict[str, Any]]]:
+    def ensure_resource(self, name: str, body: Any, *, before: str | None = None,
+                        after: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+        """A new resource that several fixes of this pass share (one role for many targets): the
+        first adds it under ``name`` or a fresh name (``before``/``after`` place it); a later fix
+        asking for an equal body gets that name and no ops. Existing resources are the rule's to
+        look for: this never reuses one."""
+        return self._ensure("Resources", name, body, reuse_any=False, by_body=True, before=before, after=after)
+
+    def _ensure(self, section: str, name: str, body: Any, reuse_any: bool, by_body: bool | None = None,
+                before: str | None = None, after: str | None = None) -> tuple[str, list[dict[str, Any]]]:
         entries = self.template.data.get(section)
         entries = entries if isinstance(entries, dict) else {}
         if reuse_any:
@@ -367,7 +381,9 @@ class Plan:
             equal = next((key for key, value in entries.items() if value == body), None)
             if equal is not None:
                 return equal, []
-        key = (section, name, repr(body))
+        # a condition, mapping or shared resource is the same piece whatever it was asked as; a
+        # parameter is an input of its own name
+        key = (section, "" if (reuse_any if by_body is None else by_body) else name, repr(body))
         if key in self._pieces:
             chosen, owner = self._pieces[key]
             if owner != self._fix:
@@ -377,7 +393,7 @@ class Plan:
         self._reserved[chosen] = self._fix
         self._pieces[key] = (chosen, self._fix)
         if isinstance(self.template.data.get(section), dict):
-            return chosen, [add_op((section, chosen), body)]
+            return chosen, [add_op((section, chosen), body, before=before, after=after)]
         created = self._section_ops.get((section, self._fix))
         if created is not None:
             # this fix already creates the section: the new entry goes into that one op, so the

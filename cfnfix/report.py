@@ -118,7 +118,10 @@ def sarif(results: Sequence[CheckResult],
             if f.code in index:
                 item["ruleIndex"] = index[f.code]
             if f.fix and number < len(texts) and texts[number] is not None:
-                item["fixes"] = [_fix(uri, f.fix.title, *texts[number])]
+                fix = _fix(uri, f.fix.title, *texts[number])
+                fix["properties"] = {"safety": f.fix.safety.value, "reason": f.fix.reason,
+                                     "impact": f.fix.impact.to_json() if f.fix.impact else None}
+                item["fixes"] = [fix]
             sarif_results.append(item)
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "cfnfix", "version": __version__, "semanticVersion": __version__,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import textwrap
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -33,6 +35,9 @@ class Fix:
     reason: str
     patch: tuple[dict[str, Any], ...]
     impact: "Impact | None" = field(default=None, compare=False)
+    # pointers the fix was built from besides those its patch pins (``Parameters``, when it copies
+    # every parameter): a fix of the same pass that changes them makes this one wait a pass
+    reads: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "safety", Safety(self.safety))
@@ -41,6 +46,10 @@ class Fix:
     def paths(self) -> list[tuple[str, ...]]:
         """The paths this fix changes (its ``test`` operations only read)."""
         return [jp.split(op["path"]) for op in self.patch if op["op"] != "test"]
+
+    def read_paths(self) -> list[tuple[str, ...]]:
+        """The paths this fix was built from: its ``test`` operations and ``reads``."""
+        return [jp.split(op["path"]) for op in self.patch if op["op"] == "test"] + [jp.split(p) for p in self.reads]
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"title": self.title, "safety": self.safety.value, "reason": self.reason,
@@ -64,8 +73,6 @@ class Finding:
     end_column: int | None = None
     # what detect hands fix: a frozen dataclass of the rule's own (not reported)
     payload: Any = field(default=None, compare=False, repr=False)
-    # the old string-keyed form, until every rule has a payload
-    context: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def with_fix(self, fix: Fix | None) -> "Finding":
         return replace(self, fix=fix)
@@ -90,10 +97,56 @@ class Example:
     format: Literal["yaml", "json"] = "yaml"
     options: dict[str, Any] = field(default_factory=dict)
     unsafe_fixes: bool = False
+    # per finding, in file order: its fix's impact as the JSON report gives it (None: no fix)
+    impact: tuple[dict[str, list[str]] | None, ...] | None = None
+    folder: str | None = field(default=None, compare=False)  # where it was read from
 
     @property
     def good(self) -> bool:
         return not self.pointers
+
+
+EXPECTED = "expected.json"
+
+
+def read_examples(folder: Path) -> tuple[Example, ...]:
+    """The examples in ``folder``: one folder each, sorted by name, holding ``template.yaml`` or
+    ``template.json``, for a bad one ``fixed.yaml``/``fixed.json``, and ``expected.json``
+    (``pointers``, ``impact``, and where needed ``options`` and ``unsafe_fixes``)."""
+    if not folder.is_dir():
+        return ()
+    examples = []
+    for entry in sorted(p for p in folder.iterdir() if p.is_dir()):
+        template = next((entry / f"template.{ext}" for ext in ("yaml", "json") if (entry / f"template.{ext}").is_file()),
+                        None)
+        if template is None:
+            continue
+        fmt = template.suffix[1:]
+        expected = json.loads((entry / EXPECTED).read_text(encoding="utf-8")) if (entry / EXPECTED).is_file() else {}
+        fixed = entry / f"fixed.{fmt}"
+        impact = expected.get("impact")
+        examples.append(Example(
+            entry.name, _read_exact(template), _read_exact(fixed) if fixed.is_file() else None,
+            tuple(expected.get("pointers", ())), fmt,  # type: ignore[arg-type]
+            expected.get("options", {}), expected.get("unsafe_fixes", False),
+            tuple(impact) if impact is not None else None, str(entry)))
+    return tuple(examples)
+
+
+def _read_exact(path: Path) -> str:
+    # bytes as they are: CRLF and a missing final newline are part of an example
+    return path.read_bytes().decode("utf-8")
+
+
+class _Examples:
+    """``Rule.examples``: read from ``examples/<rule name>/`` beside the rule's module, once."""
+
+    def __get__(self, instance: Any, owner: type["Rule"]) -> tuple[Example, ...]:
+        cached = owner.__dict__.get("_examples_read")
+        if cached is None:
+            cached = read_examples(owner.examples_folder())
+            owner._examples_read = cached  # type: ignore[attr-defined]
+        return cached
 
 
 class NoOptions(BaseModel):
@@ -116,7 +169,8 @@ class Rule:
     # the cfn-lint rule ids whose findings this rule's fix also resolves (reported once, by this rule)
     resolves: ClassVar[tuple[str, ...]] = ()
     Options: ClassVar[type[BaseModel]] = NoOptions
-    examples: ClassVar[tuple[Example, ...]] = ()
+    # read from files beside the module (see ``read_examples``); a rule may also set a tuple here
+    examples: ClassVar[tuple[Example, ...]] = _Examples()  # type: ignore[assignment]
 
     def __init__(self, options: dict[str, Any] | BaseModel | None = None):
         if isinstance(options, BaseModel):
@@ -137,11 +191,16 @@ class Rule:
     # -- helpers ---------------------------------------------------------------------------
 
     def finding(self, message: str, pointer: str | Iterable[str], resource: str | None = None,
-                payload: Any = None, **context: Any) -> Finding:
+                payload: Any = None) -> Finding:
+        """A finding of this rule; ``payload`` is what ``fix`` needs, a frozen dataclass of the rule's."""
         if not isinstance(pointer, str):
             pointer = jp.join(pointer)
-        return Finding(self.code, self.name, self.severity, message, pointer, resource, payload=payload,
-                       context=context)
+        return Finding(self.code, self.name, self.severity, message, pointer, resource, payload=payload)
+
+    @classmethod
+    def examples_folder(cls) -> Path:
+        """``examples/<name>/`` in the folder of the rule's module."""
+        return Path(inspect.getfile(cls)).parent / "examples" / cls.name
 
     @classmethod
     def doc(cls) -> str:

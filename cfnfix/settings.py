@@ -21,6 +21,8 @@ class Settings(BaseModel):
     report_unused_suppressions: bool = Field(False, alias="report-unused-suppressions")
     cfn_lint: bool = Field(False, alias="cfn-lint")  # also run cfn-lint and fix what it finds
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Rule classes to run besides the installed ones: a rule under test (``cfnfix.testing``)
+    extra_rules: tuple[Any, ...] = Field((), exclude=True)
 
     @field_validator("select", "ignore")
     @classmethod
@@ -34,8 +36,8 @@ class Settings(BaseModel):
 
     @cached_property
     def _rule_instances(self) -> tuple[Rule, ...]:
-        return tuple(rule(self.rules.get(rule.code) or self.rules.get(rule.name)) for rule in all_rules()
-                     if self.enabled(rule.code))
+        return tuple(rule(self.rules.get(rule.code) or self.rules.get(rule.name))
+                     for rule in (*all_rules(), *self.extra_rules) if self.enabled(rule.code))
 
     def rule_instances(self) -> list[Rule]:
         """The enabled rules with their options, made once per settings object."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
@@ -53,6 +54,18 @@ SAMPLE = 5000
 
 def column(text: str, offset: int) -> int:
     return offset - (text.rfind("\n", 0, offset) + 1)
+
+
+_MEASURED: "weakref.WeakKeyDictionary[Document, Style]" = weakref.WeakKeyDictionary()
+
+
+def style_of(doc: "Document") -> Style:
+    """The document's style habits, measured once per document (kept here, in the write layer,
+    so that parsing knows nothing of writing)."""
+    style = _MEASURED.get(doc)
+    if style is None:
+        style = _MEASURED[doc] = measure(doc)
+    return style
 
 
 def measure(doc: "Document") -> Style:

@@ -66,8 +66,7 @@ from pathlib import Path
 
 import pytest
 
-from cfnfix.document import parse_bytes
-from cfnfix.template import references
+from cfnfix import parse_bytes, references
 
 TEMPLATE = Path(__file__).resolve().parent / {relative!r}
 

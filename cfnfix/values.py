@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -34,10 +33,6 @@ def flatten(value: Any) -> str | None:
             return "${" + inner + "}"
         return WILDCARD
     return None
-
-
-def sub_variables(text: str) -> list[str]:
-    return re.findall(r"\$\{(?!!)([^}]+)\}", text)
 
 
 @lru_cache(maxsize=None)

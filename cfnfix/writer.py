@@ -14,7 +14,7 @@ from .document import Document, parse_text
 from .errors import CfnfixError, Problem, WriteError
 from .render import JsonRenderer, YamlRenderer
 from .source import MAP, SEQ, TAG, Node
-from .style import Style, blank_lines_between, column
+from .style import Style, blank_lines_between, column, style_of
 
 SECTION_ORDER = ("AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules",
                  "Mappings", "Conditions", "Transform", "Resources", "Outputs")
@@ -45,7 +45,7 @@ def same(a: Any, b: Any) -> bool:
 
 def write(doc: Document, ops: list[dict], style: Style | None = None) -> Document:
     """The document with ``ops`` applied as text edits; WriteError unless the result is exact."""
-    style = style or doc.style
+    style = style or style_of(doc)
     expected = doc.data  # copied path by path as operations touch it: doc.data stays as read
     current = doc
     pending: list[Edit] = []

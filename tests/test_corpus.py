@@ -14,6 +14,7 @@ from cfnfix.document import parse_bytes, parse_text
 from cfnfix.engine import is_template
 from cfnfix.errors import CfnfixError, ParseError, WriteError
 from cfnfix.source import SCALAR, TAG
+from cfnfix.style import style_of
 from cfnfix.writer import write
 
 from .helpers import CORPUS, ROOT, assert_local, corpus_files
@@ -270,7 +271,7 @@ def test_re_added_resources_read_like_the_authors_own():
             op = {"op": "add", "path": pointer, "value": resources[names[index]]}
             if index + 1 < len(names):
                 op["position"] = {"before": jp.join(("Resources", names[index + 1]))}
-            back = write(removed, [op], doc.style)
+            back = write(removed, [op], style_of(doc))
             counts[doc.format][0] += back.text == doc.text
             counts[doc.format][1] += 1
     yaml_exact, yaml_total = counts["yaml"]
@@ -307,3 +308,43 @@ def test_every_rule_fixes_other_renderings_of_the_corpus_exactly_and_idempotentl
             assert parse_text(result.text, fmt).data == expected, (path, rendering)
             assert cfnfix.fix_text(result.text, fmt, settings=settings).text == result.text, (path, rendering)
     assert checked > 2000 and rewritten > 900
+
+
+def fixed_digests() -> dict[str, str]:
+    """Per corpus template that apply changes (every rule, unsafe fixes on): the sha256 of its text."""
+    import hashlib
+
+    settings = cfnfix.Settings(unsafe_fixes=True)
+    digests = {}
+    for path, doc in _readable():
+        if not is_template(doc.data):
+            continue
+        result = cfnfix.fix_text(doc.text, doc.format, settings=settings)
+        if result.error is not None:
+            digests[str(path.relative_to(CORPUS))] = "error: " + result.error.message
+        elif result.changed:
+            digests[str(path.relative_to(CORPUS))] = hashlib.sha256(result.text.encode()).hexdigest()[:16]
+    return digests
+
+
+GOLDEN_FIXED = ROOT / "tests" / "golden" / "corpus-fixed.json"
+
+
+def test_fixed_texts_equal_the_golden_digests():
+    """The rules' fixed texts on the corpus do not change unnoticed: a change shows here, and the
+    golden is rewritten on purpose (`python -m tests.test_corpus --update`) with the reason in
+    its `_about`."""
+    import json
+
+    golden = json.loads(GOLDEN_FIXED.read_text())["digests"]
+    assert fixed_digests() == golden
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    if "--update" in sys.argv:
+        about = json.loads(GOLDEN_FIXED.read_text())["_about"] if GOLDEN_FIXED.exists() else ""
+        GOLDEN_FIXED.write_text(json.dumps({"_about": about, "digests": fixed_digests()}, indent=1,
+                                           sort_keys=True) + "\n")

@@ -14,8 +14,8 @@ def test_rule_docs_are_current():
 
 
 def test_cfn_lint_fixer_docs_are_current():
-    from cfnfix.lint.docs import pages as fixer_pages
+    from cfnfix.ruledocs import fixer_pages
 
     folder = ROOT / "docs" / "cfn-lint"
     committed = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
-    assert committed == fixer_pages(), "docs/cfn-lint is stale: run `python -m cfnfix.lint.docs`"
+    assert committed == fixer_pages(), "docs/cfn-lint is stale: run `python -m cfnfix.ruledocs`"

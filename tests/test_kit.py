@@ -181,3 +181,10 @@ def test_fix_and_finding_are_reexported_by_the_package(name):
     import cfnfix
 
     assert getattr(cfnfix, name).__name__ == name
+
+
+def test_ensure_parameter_finds_the_name_it_gave_in_an_earlier_pass():
+    role = {"Type": "String", "AllowedValues": ["primary", "standby"]}
+    t = template({"Parameters": {"DeploymentRole": {"Type": "String", "AllowedValues": ["blue", "green"]},
+                                 "DeploymentRole2": role}, "Resources": {}})
+    assert Plan(t).ensure_parameter("DeploymentRole", role) == ("DeploymentRole2", [])

@@ -1,23 +1,22 @@
-"""Every example of every rule: exact pointers, byte-exact fixed text, re-parse, idempotence."""
+"""Every example of every rule through the public harness: exact pointers, byte-exact fixed text,
+re-parse, idempotence, exact impact, no new cfn-lint finding; examples ship as package data."""
 
 from __future__ import annotations
 
-import jsonpatch
+import json
+from pathlib import Path
+
 import pytest
 
-import cfnfix
-from cfnfix.document import parse_text
+from cfnfix.kit import Safety
 from cfnfix.rule import DOC_HEADINGS
 from cfnfix.rules import all_rules
-from cfnfix.settings import Settings
+from cfnfix.testing import check_example, run_example
 
 from .helpers import ROOT, new_lint_findings
 
 CASES = [(rule, example) for rule in all_rules() for example in rule.examples]
-
-
-def settings_for(rule, example) -> Settings:
-    return Settings(select=(rule.code,), rules={rule.code: example.options}, unsafe_fixes=example.unsafe_fixes)
+BAD = [c for c in CASES if not c[1].good]
 
 
 @pytest.fixture(autouse=True)
@@ -27,36 +26,24 @@ def _at_project_root(monkeypatch):
 
 @pytest.mark.parametrize("rule,example", CASES, ids=[f"{r.code}-{e.name}" for r, e in CASES])
 def test_example(rule, example):
-    settings = settings_for(rule, example)
-    checked = cfnfix.check_text(example.text, example.format, settings)
-    assert checked.error is None
-    assert tuple(f.pointer for f in checked.findings) == example.pointers
-    if example.good:
-        return
-    assert all(f.code == rule.code and f.line and f.column for f in checked.findings)
-    fixed = cfnfix.fix_text(example.text, example.format, settings=settings)
-    assert fixed.error is None
-    assert fixed.text == example.fixed
-    # what stays has no fix this run may apply: none, display-only, or unsafe when not enabled
-    applicable = [f for f in checked.findings if f.fix is not None and (
-        f.fix.safety == "safe" or (f.fix.safety == "unsafe" and example.unsafe_fixes))]
-    assert len(fixed.applied) == len(applicable)
-    assert all(f.fix is None or f.fix.safety == "display-only" or (f.fix.safety == "unsafe" and not example.unsafe_fixes)
-               for f in fixed.remaining)
-    # the written text reads back as the original data with the emitted patch applied
-    original = parse_text(example.text, example.format).data
-    patched = jsonpatch.apply_patch(original, [dict(op) for op in fixed.patch])
-    assert parse_text(fixed.text, example.format).data == patched
-    # idempotent: a second apply changes nothing
-    again = cfnfix.fix_text(fixed.text, example.format, settings=settings)
-    assert again.text == fixed.text and again.applied == ()
+    assert example.impact is not None, "every example states the impact of its fixes"
+    check_example(rule, example)
 
 
-@pytest.mark.parametrize("rule,example", [c for c in CASES if not c[1].good],
-                         ids=[f"{r.code}-{e.name}" for r, e in CASES if not e.good])
+@pytest.mark.parametrize("rule,example", BAD, ids=[f"{r.code}-{e.name}" for r, e in BAD])
 def test_example_fix_adds_no_cfn_lint_findings(rule, example):
-    fixed = cfnfix.fix_text(example.text, example.format, settings=settings_for(rule, example))
+    fixed = run_example(rule, example).fixed
     assert new_lint_findings(example.text, fixed.text) == set()
+
+
+@pytest.mark.parametrize("rule,example", BAD, ids=[f"{r.code}-{e.name}" for r, e in BAD])
+def test_no_example_fix_is_safe_that_loses_data_or_changes_the_parameters(rule, example):
+    for finding in run_example(rule, example).checked.findings:
+        impact = finding.fix.impact if finding.fix else None
+        if impact is None:
+            continue
+        if impact.stateful_loss() or impact.parameters_removed or impact.required_parameters_added:
+            assert finding.fix.safety != Safety.SAFE, (finding.pointer, impact)
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
@@ -70,3 +57,28 @@ def test_rule_metadata_and_docs(rule):
     assert goods and bads
     assert {e.format for e in bads} == {"yaml", "json"}
     assert all(e.fixed for e in bads)
+    assert all(isinstance(code, str) for code in rule.resolves)
+
+
+def test_a_rule_module_holds_no_example_text():
+    for rule in all_rules():
+        source = Path(__import__(rule.__module__, fromlist=["_"]).__file__).read_text()
+        assert "Example(" not in source and "fixed='''" not in source, rule.code
+
+
+def test_examples_are_package_data():
+    """CI installs the package: the example files must be in it, not only in the source tree."""
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["cfnfix"]
+    folder = ROOT / "cfnfix"
+    shipped = {p.relative_to(folder) for pattern in data for p in folder.glob(pattern)}
+    files = {p.relative_to(folder) for p in (folder / "rules" / "examples").rglob("*") if p.is_file()}
+    assert files and files <= shipped
+
+
+def test_expected_files_are_plain_json():
+    for rule in all_rules():
+        for example in rule.examples:
+            expected = json.loads((Path(example.folder) / "expected.json").read_text())
+            assert set(expected) <= {"pointers", "impact", "options", "unsafe_fixes"}, example.folder

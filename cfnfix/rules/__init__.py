@@ -1,16 +1,26 @@
-"""The rules, one module each; found by walking this package, so adding a rule touches one file."""
+"""The rules: the built-in ones, one module each in this package (found by walking it, so adding a
+rule touches one file), and those of other distributions, through the entry-point group
+``cfnfix.rules`` (each entry point names a ``Rule`` subclass: ``my-rule = my_package.rules:MyRule``)."""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
 from functools import lru_cache
+from importlib.metadata import entry_points
 
+from ..errors import CfnfixError, Problem
 from ..rule import Rule
+
+ENTRY_POINTS = "cfnfix.rules"
+
+
+def _describe(rule: type[Rule], where: str) -> str:
+    return f"{rule.code} {rule.name} ({where} {rule.__module__}.{rule.__qualname__})"
 
 
 @lru_cache(maxsize=1)
-def all_rules() -> tuple[type[Rule], ...]:
+def builtin_rules() -> tuple[type[Rule], ...]:
     found: dict[str, type[Rule]] = {}
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
@@ -21,6 +31,35 @@ def all_rules() -> tuple[type[Rule], ...]:
                     raise RuntimeError(f"rule code {value.code} is used twice")
                 found[value.code] = value
     return tuple(found[code] for code in sorted(found))
+
+
+def plugin_rules() -> list[tuple[type[Rule], str]]:
+    """(rule, the distribution that ships it) for every entry point of ``cfnfix.rules``."""
+    found = []
+    for point in entry_points(group=ENTRY_POINTS):
+        where = f"entry point {point.name} of {point.dist.name if point.dist else 'an unknown distribution'}"
+        try:
+            value = point.load()
+        except (ImportError, AttributeError) as exc:
+            raise CfnfixError(Problem(f"the rule plugin {where} cannot be loaded: {exc}")) from None
+        if not (isinstance(value, type) and issubclass(value, Rule)):
+            raise CfnfixError(Problem(f"the rule plugin {where} is not a cfnfix Rule class"))
+        found.append((value, where))
+    return found
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[type[Rule], ...]:
+    """Built-in and plugin rules by code; a plugin whose code is taken is an error naming both."""
+    owners: dict[str, str] = {rule.code: _describe(rule, "built in as") for rule in builtin_rules()}
+    rules = {rule.code: rule for rule in builtin_rules()}
+    for rule, where in plugin_rules():
+        if rule.code in rules:
+            raise CfnfixError(Problem(f"rule code {rule.code} clashes: {_describe(rule, where + ' as')} and "
+                                      f"{owners[rule.code]}"))
+        rules[rule.code] = rule
+        owners[rule.code] = _describe(rule, where + " as")
+    return tuple(rules[code] for code in sorted(rules))
 
 
 def find_rule(code_or_name: str) -> type[Rule] | None:

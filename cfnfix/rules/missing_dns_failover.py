@@ -7,11 +7,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from .. import kit
 from .. import pointer as jp
-from ..disaster_recovery import (IS_PRIMARY, condition_ops, deployment_role_parameter, health_check_path,
-                                 parameter_ops, public_albs, serves_https)
-from ..kit import Plan
-from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
+from ..disaster_recovery import deployment_role_parameter, health_check_path, public_albs, serves_https
+from ..disaster_recovery import is_primary as primary_condition
+from ..kit import Plan, Safety
+from ..rule import Finding, Fix, NoOptions, Rule
 from ..template import Resource, Template, references
 
 
@@ -74,8 +75,8 @@ class MissingDnsFailover(Rule):
         for alb in public_albs(template):
             check = _health_check(template, alb.name)
             records = _records(template, alb.name)
-            failover = [r for r in records if "Failover" in r.properties]
-            plain = [r for r in records if "Failover" not in r.properties]
+            failover = tuple(r for r in records if "Failover" in r.properties)
+            plain = tuple(r for r in records if "Failover" not in r.properties)
             unchecked = [r for r in failover if "HealthCheckId" not in r.properties]
             if check and failover and not unchecked:
                 continue
@@ -91,55 +92,61 @@ class MissingDnsFailover(Rule):
                 lacks.append("failover records")
             yield self.finding(f"Load balancer {alb.name} serves the stack but has no Route 53 failover: "
                                f"it lacks {' and '.join(lacks)}", ("Resources", alb.name), alb.name,
-                               check=check, failover=failover, plain=plain)
+                               _Found(check, failover, plain))
 
     def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
         alb = template.resources[finding.resource or ""]
-        ops: list[dict[str, Any]] = [test_op(("Resources", alb.name, "Type"), alb.type)]
-        failover: list[_Record] = finding.context["failover"]
-        plain: list[_Record] = finding.context["plain"]
+        found: _Found = finding.payload
+        ops: list[dict[str, Any]] = [kit.type_pin(alb)]
         # a record of the template names the zone and the domain: no new parameters for them
-        new_record = not failover and not plain
-        options = self.options
-        configured = bool(options.hosted_zone_id and options.domain_name)
-        if not failover:  # existing failover records already say which region is which
-            parameters = {"DeploymentRole": deployment_role_parameter()}
+        new_record = not found.failover and not found.plain
+        configured = bool(self.options.hosted_zone_id and self.options.domain_name)
+        is_primary = "IsPrimary"
+        zone = domain = ""
+        if not found.failover:  # existing failover records already say which region is which
+            role, added = plan.ensure_parameter("DeploymentRole", deployment_role_parameter())
+            ops += added
             if new_record:
-                parameters.update(self._zone_and_domain())
-            ops += parameter_ops(template, parameters)
-            ops += condition_ops(template, {"IsPrimary": IS_PRIMARY})
-        check = finding.context["check"]
+                zone_spec, domain_spec = self._zone_and_domain()
+                zone, added = plan.ensure_parameter("HostedZoneId", zone_spec)
+                ops += added
+                domain, added = plan.ensure_parameter("DomainName", domain_spec)
+                ops += added
+            is_primary, added = plan.ensure_condition("IsPrimary", primary_condition(role))
+            ops += added
+        check = found.check
         after = jp.join(("Resources", alb.name))
+        failover = {"Fn::If": [is_primary, "PRIMARY", "SECONDARY"]}
         if check is None:
-            check = template.unused_name(f"{alb.name}HealthCheck")
+            check = plan.fresh_id(f"{alb.name}HealthCheck")
             # both go right after the load balancer, in this order
-            ops.append(add_op(("Resources", check), self._health_check(template, alb), after=after))
+            ops.append(kit.add_op(("Resources", check), self._health_check(template, alb), after=after))
         if new_record:
-            name = template.unused_name(f"{alb.name}FailoverRecord")
-            ops.append(add_op(("Resources", name), self._record(alb, check), after=after))
-        for record in failover:
+            name = plan.fresh_id(f"{alb.name}FailoverRecord")
+            ops.append(kit.add_op(("Resources", name), self._record(alb, check, zone, domain, failover), after=after))
+        for record in found.failover:
             if "HealthCheckId" not in record.properties:
-                ops.append(add_op(record.path + ("HealthCheckId",), {"Ref": check}))
-        for record in plain:
-            ops.append(test_op(record.path + ("Name",), record.properties.get("Name")))
-            for key, value in (("Failover", {"Fn::If": ["IsPrimary", "PRIMARY", "SECONDARY"]}),
+                ops.append(kit.add_op(record.path + ("HealthCheckId",), {"Ref": check}))
+        for record in found.plain:
+            ops.append(kit.test_op(record.path + ("Name",), record.properties.get("Name")))
+            for key, value in (("Failover", failover),
                                ("SetIdentifier", {"Fn::Sub": f"{alb.name}-${{AWS::Region}}"}),
                                ("HealthCheckId", {"Ref": check})):
-                ops.append(add_op(record.path + (key,), value))
-        if plain:
-            names = ", ".join(sorted({r.resource for r in plain}))
-            return Fix(f"Make {names} a failover record of {alb.name}", "unsafe",
+                ops.append(kit.add_op(record.path + (key,), value))
+        if found.plain:
+            names = ", ".join(sorted({r.resource for r in found.plain}))
+            return Fix(f"Make {names} a failover record of {alb.name}", Safety.UNSAFE,
                        "On a deployed stack Route 53 replaces the record, and the name briefly does not resolve.",
                        tuple(ops))
         if new_record and not configured:
-            return Fix(f"Add Route 53 failover for {alb.name}", "unsafe",
+            return Fix(f"Add Route 53 failover for {alb.name}", Safety.UNSAFE,
                        "The new HostedZoneId and DomainName parameters have no defaults until hosted-zone-id "
                        "and domain-name are configured, so every deployment must pass them.", tuple(ops))
-        return Fix(f"Add Route 53 failover for {alb.name}", "safe",
+        return Fix(f"Add Route 53 failover for {alb.name}", Safety.SAFE,
                    "Only new resources, and parameters with defaults, are added: the deployed ones stay as they are.",
                    tuple(ops))
 
-    def _zone_and_domain(self) -> dict[str, dict[str, Any]]:
+    def _zone_and_domain(self) -> tuple[dict[str, Any], dict[str, Any]]:
         zone: dict[str, Any] = {"Type": "AWS::Route53::HostedZone::Id",
                                 "Description": "Hosted zone of the failover records"}
         domain: dict[str, Any] = {"Type": "String", "Description": "Name that fails over between the regions"}
@@ -147,7 +154,7 @@ class MissingDnsFailover(Rule):
             zone["Default"] = self.options.hosted_zone_id
         if self.options.domain_name:
             domain["Default"] = self.options.domain_name
-        return {"HostedZoneId": zone, "DomainName": domain}
+        return zone, domain
 
     def _health_check(self, template: Template, alb: Resource) -> dict[str, Any]:
         https = serves_https(template, alb.name)
@@ -159,13 +166,15 @@ class MissingDnsFailover(Rule):
             "RequestInterval": 30,
             "FailureThreshold": 3,
         }
-        return _conditional(alb, {"Type": "AWS::Route53::HealthCheck", "Properties": {"HealthCheckConfig": config}})
+        # what refers to a conditional load balancer carries its Condition
+        return {"Type": "AWS::Route53::HealthCheck", **kit.condition_of(alb),
+                "Properties": {"HealthCheckConfig": config}}
 
-    def _record(self, alb: Resource, check: str) -> dict[str, Any]:
+    def _record(self, alb: Resource, check: str, zone: str, domain: str, failover: Any) -> dict[str, Any]:
         properties: dict[str, Any] = {
-            "HostedZoneId": {"Ref": "HostedZoneId"},
-            "Name": {"Ref": "DomainName"},
-            "Failover": {"Fn::If": ["IsPrimary", "PRIMARY", "SECONDARY"]},
+            "HostedZoneId": {"Ref": zone},
+            "Name": {"Ref": domain},
+            "Failover": failover,
             "SetIdentifier": {"Fn::Sub": f"{alb.name}-${{AWS::Region}}"},
             "HealthCheckId": {"Ref": check},
         }
@@ -178,577 +187,7 @@ class MissingDnsFailover(Rule):
             properties["Type"] = "CNAME"
             properties["TTL"] = "30"
             properties["ResourceRecords"] = [{"Fn::GetAtt": [alb.name, "DNSName"]}]
-        return _conditional(alb, {"Type": "AWS::Route53::RecordSet", "Properties": properties})
-
-    examples = (
-        Example(
-            'http-only-alb-with-zone-and-domain-configured',
-            text='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  VpcId:
-    Type: AWS::EC2::VPC::Id
-  PublicSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Subnets: !Ref PublicSubnets
-  TargetGroup:
-    Type: AWS::ElasticLoadBalancingV2::TargetGroup
-    Properties:
-      Port: 8080
-      Protocol: HTTP
-      VpcId: !Ref VpcId
-      HealthCheckPath: /healthz
-  Listener:
-    Type: AWS::ElasticLoadBalancingV2::Listener
-    Properties:
-      LoadBalancerArn: !Ref LoadBalancer
-      Port: 80
-      Protocol: HTTP
-      DefaultActions:
-        - Type: forward
-          TargetGroupArn: !Ref TargetGroup
-''',
-            fixed='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  VpcId:
-    Type: AWS::EC2::VPC::Id
-  PublicSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-  DeploymentRole:
-    Type: String
-    AllowedValues:
-      - primary
-      - standby
-    Default: primary
-    Description: primary in the main region; standby in the region that takes over
-  HostedZoneId:
-    Type: AWS::Route53::HostedZone::Id
-    Description: Hosted zone of the failover records
-    Default: Z0123456789ABCDEFGHIJ
-  DomainName:
-    Type: String
-    Description: Name that fails over between the regions
-    Default: api.example.com
-Conditions:
-  IsPrimary: !Equals [!Ref DeploymentRole, primary]
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Subnets: !Ref PublicSubnets
-  LoadBalancerHealthCheck:
-    Type: AWS::Route53::HealthCheck
-    Properties:
-      HealthCheckConfig:
-        Type: HTTP
-        FullyQualifiedDomainName: !GetAtt LoadBalancer.DNSName
-        Port: 80
-        ResourcePath: /healthz
-        RequestInterval: 30
-        FailureThreshold: 3
-  LoadBalancerFailoverRecord:
-    Type: AWS::Route53::RecordSet
-    Properties:
-      HostedZoneId: !Ref HostedZoneId
-      Name: !Ref DomainName
-      Failover: !If [IsPrimary, PRIMARY, SECONDARY]
-      SetIdentifier: !Sub LoadBalancer-${AWS::Region}
-      HealthCheckId: !Ref LoadBalancerHealthCheck
-      Type: CNAME
-      TTL: '30'
-      ResourceRecords:
-        - !GetAtt LoadBalancer.DNSName
-  TargetGroup:
-    Type: AWS::ElasticLoadBalancingV2::TargetGroup
-    Properties:
-      Port: 8080
-      Protocol: HTTP
-      VpcId: !Ref VpcId
-      HealthCheckPath: /healthz
-  Listener:
-    Type: AWS::ElasticLoadBalancingV2::Listener
-    Properties:
-      LoadBalancerArn: !Ref LoadBalancer
-      Port: 80
-      Protocol: HTTP
-      DefaultActions:
-        - Type: forward
-          TargetGroupArn: !Ref TargetGroup
-''',
-            pointers=('/Resources/LoadBalancer',),
-            options={'hosted-zone-id': 'Z0123456789ABCDEFGHIJ', 'domain-name': 'api.example.com'},
-        ),
-        Example(
-            'https-alb-json-unconfigured-is-unsafe',
-            text='''\
-{
-  "AWSTemplateFormatVersion": "2010-09-09",
-  "Parameters": {
-    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"},
-    "CertificateArn": {"Type": "String"}
-  },
-  "Resources": {
-    "PublicAlb": {
-      "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-      "Properties": {
-        "Scheme": "internet-facing",
-        "Subnets": {"Ref": "Subnets"}
-      }
-    },
-    "HttpsListener": {
-      "Type": "AWS::ElasticLoadBalancingV2::Listener",
-      "Properties": {
-        "LoadBalancerArn": {"Ref": "PublicAlb"},
-        "Port": 443,
-        "Protocol": "HTTPS",
-        "Certificates": [{"CertificateArn": {"Ref": "CertificateArn"}}],
-        "DefaultActions": [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}]
-      }
-    }
-  }
-}
-''',
-            fixed='''\
-{
-  "AWSTemplateFormatVersion": "2010-09-09",
-  "Parameters": {
-    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"},
-    "CertificateArn": {"Type": "String"},
-    "DeploymentRole": {
-      "Type": "String",
-      "AllowedValues": ["primary", "standby"],
-      "Default": "primary",
-      "Description": "primary in the main region; standby in the region that takes over"
-    },
-    "HostedZoneId": {
-      "Type": "AWS::Route53::HostedZone::Id",
-      "Description": "Hosted zone of the failover records"
-    },
-    "DomainName": {
-      "Type": "String",
-      "Description": "Name that fails over between the regions"
-    }
-  },
-  "Conditions": {
-    "IsPrimary": {"Fn::Equals": [{"Ref": "DeploymentRole"}, "primary"]}
-  },
-  "Resources": {
-    "PublicAlb": {
-      "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-      "Properties": {
-        "Scheme": "internet-facing",
-        "Subnets": {"Ref": "Subnets"}
-      }
-    },
-    "PublicAlbHealthCheck": {
-      "Type": "AWS::Route53::HealthCheck",
-      "Properties": {
-        "HealthCheckConfig": {
-          "Type": "HTTPS",
-          "FullyQualifiedDomainName": {"Fn::GetAtt": ["PublicAlb", "DNSName"]},
-          "Port": 443,
-          "ResourcePath": "/",
-          "RequestInterval": 30,
-          "FailureThreshold": 3
-        }
-      }
-    },
-    "PublicAlbFailoverRecord": {
-      "Type": "AWS::Route53::RecordSet",
-      "Properties": {
-        "HostedZoneId": {"Ref": "HostedZoneId"},
-        "Name": {"Ref": "DomainName"},
-        "Failover": {"Fn::If": ["IsPrimary", "PRIMARY", "SECONDARY"]},
-        "SetIdentifier": {"Fn::Sub": "PublicAlb-${AWS::Region}"},
-        "HealthCheckId": {"Ref": "PublicAlbHealthCheck"},
-        "Type": "CNAME",
-        "TTL": "30",
-        "ResourceRecords": [
-          {"Fn::GetAtt": ["PublicAlb", "DNSName"]}
-        ]
-      }
-    },
-    "HttpsListener": {
-      "Type": "AWS::ElasticLoadBalancingV2::Listener",
-      "Properties": {
-        "LoadBalancerArn": {"Ref": "PublicAlb"},
-        "Port": 443,
-        "Protocol": "HTTPS",
-        "Certificates": [{"CertificateArn": {"Ref": "CertificateArn"}}],
-        "DefaultActions": [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}]
-      }
-    }
-  }
-}
-''',
-            pointers=('/Resources/PublicAlb',),
-            format='json',
-            unsafe_fixes=True,
-        ),
-        Example(
-            'alias-records',
-            text='''\
-Parameters:
-  PublicSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Scheme: internet-facing
-      Subnets: !Ref PublicSubnets
-''',
-            fixed='''\
-Parameters:
-  PublicSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-  DeploymentRole:
-    Type: String
-    AllowedValues:
-      - primary
-      - standby
-    Default: primary
-    Description: primary in the main region; standby in the region that takes over
-  HostedZoneId:
-    Type: AWS::Route53::HostedZone::Id
-    Description: Hosted zone of the failover records
-    Default: Z0123456789ABCDEFGHIJ
-  DomainName:
-    Type: String
-    Description: Name that fails over between the regions
-    Default: api.example.com
-Conditions:
-  IsPrimary: !Equals [!Ref DeploymentRole, primary]
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Scheme: internet-facing
-      Subnets: !Ref PublicSubnets
-  LoadBalancerHealthCheck:
-    Type: AWS::Route53::HealthCheck
-    Properties:
-      HealthCheckConfig:
-        Type: HTTP
-        FullyQualifiedDomainName: !GetAtt LoadBalancer.DNSName
-        Port: 80
-        ResourcePath: /
-        RequestInterval: 30
-        FailureThreshold: 3
-  LoadBalancerFailoverRecord:
-    Type: AWS::Route53::RecordSet
-    Properties:
-      HostedZoneId: !Ref HostedZoneId
-      Name: !Ref DomainName
-      Failover: !If [IsPrimary, PRIMARY, SECONDARY]
-      SetIdentifier: !Sub LoadBalancer-${AWS::Region}
-      HealthCheckId: !Ref LoadBalancerHealthCheck
-      Type: A
-      AliasTarget:
-        DNSName: !GetAtt LoadBalancer.DNSName
-        HostedZoneId: !GetAtt LoadBalancer.CanonicalHostedZoneID
-        EvaluateTargetHealth: true
-''',
-            pointers=('/Resources/LoadBalancer',),
-            options={'hosted-zone-id': 'Z0123456789ABCDEFGHIJ', 'domain-name': 'api.example.com', 'record-type': 'alias'},
-        ),
-        Example(
-            'existing-health-check-is-reused',
-            text='''\
-Parameters:
-  PublicSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-  HostedZoneId:
-    Type: AWS::Route53::HostedZone::Id
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Subnets: !Ref PublicSubnets
-  ApiHealthCheck:
-    Type: AWS::Route53::HealthCheck
-    Properties:
-      HealthCheckConfig:
-        Type: HTTP
-        FullyQualifiedDomainName: !GetAtt LoadBalancer.DNSName
-        Port: 80
-        ResourcePath: /
-''',
-            fixed='''\
-Parameters:
-  PublicSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-  HostedZoneId:
-    Type: AWS::Route53::HostedZone::Id
-  DeploymentRole:
-    Type: String
-    AllowedValues:
-      - primary
-      - standby
-    Default: primary
-    Description: primary in the main region; standby in the region that takes over
-  DomainName:
-    Type: String
-    Description: Name that fails over between the regions
-    Default: api.example.com
-Conditions:
-  IsPrimary: !Equals [!Ref DeploymentRole, primary]
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Subnets: !Ref PublicSubnets
-  LoadBalancerFailoverRecord:
-    Type: AWS::Route53::RecordSet
-    Properties:
-      HostedZoneId: !Ref HostedZoneId
-      Name: !Ref DomainName
-      Failover: !If [IsPrimary, PRIMARY, SECONDARY]
-      SetIdentifier: !Sub LoadBalancer-${AWS::Region}
-      HealthCheckId: !Ref ApiHealthCheck
-      Type: CNAME
-      TTL: '30'
-      ResourceRecords:
-        - !GetAtt LoadBalancer.DNSName
-  ApiHealthCheck:
-    Type: AWS::Route53::HealthCheck
-    Properties:
-      HealthCheckConfig:
-        Type: HTTP
-        FullyQualifiedDomainName: !GetAtt LoadBalancer.DNSName
-        Port: 80
-        ResourcePath: /
-''',
-            pointers=('/Resources/LoadBalancer',),
-            options={'domain-name': 'api.example.com'},
-            unsafe_fixes=True,
-        ),
-        Example(
-            'existing-plain-record-becomes-a-failover-record',
-            text='''\
-AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-  ZoneId:
-    Type: AWS::Route53::HostedZone::Id
-  AppDomain:
-    Type: String
-  Subnets:
-    Type: List<AWS::EC2::Subnet::Id>
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Subnets: !Ref Subnets
-  AppRecord:
-    Type: AWS::Route53::RecordSet
-    Properties:
-      HostedZoneId: !Ref ZoneId
-      Name: !Ref AppDomain
-      Type: A
-      AliasTarget:
-        DNSName: !GetAtt LoadBalancer.DNSName
-        HostedZoneId: !GetAtt LoadBalancer.CanonicalHostedZoneID
-''',
-            fixed='''\
-AWSTemplateFormatVersion: "2010-09-09"
-Parameters:
-  ZoneId:
-    Type: AWS::Route53::HostedZone::Id
-  AppDomain:
-    Type: String
-  Subnets:
-    Type: List<AWS::EC2::Subnet::Id>
-  DeploymentRole:
-    Type: String
-    AllowedValues:
-      - primary
-      - standby
-    Default: primary
-    Description: primary in the main region; standby in the region that takes over
-Conditions:
-  IsPrimary: !Equals [!Ref DeploymentRole, primary]
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Subnets: !Ref Subnets
-  LoadBalancerHealthCheck:
-    Type: AWS::Route53::HealthCheck
-    Properties:
-      HealthCheckConfig:
-        Type: HTTP
-        FullyQualifiedDomainName: !GetAtt LoadBalancer.DNSName
-        Port: 80
-        ResourcePath: /
-        RequestInterval: 30
-        FailureThreshold: 3
-  AppRecord:
-    Type: AWS::Route53::RecordSet
-    Properties:
-      HostedZoneId: !Ref ZoneId
-      Name: !Ref AppDomain
-      Type: A
-      AliasTarget:
-        DNSName: !GetAtt LoadBalancer.DNSName
-        HostedZoneId: !GetAtt LoadBalancer.CanonicalHostedZoneID
-      Failover: !If [IsPrimary, PRIMARY, SECONDARY]
-      SetIdentifier: !Sub LoadBalancer-${AWS::Region}
-      HealthCheckId: !Ref LoadBalancerHealthCheck
-''',
-            pointers=('/Resources/LoadBalancer',),
-            unsafe_fixes=True,
-        ),
-        Example(
-            'record-set-group-failover-gets-a-health-check',
-            text='''\
-{
-  "AWSTemplateFormatVersion": "2010-09-09",
-  "Parameters": {
-    "ZoneId": {"Type": "AWS::Route53::HostedZone::Id"},
-    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"}
-  },
-  "Conditions": {
-    "Primary": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
-  },
-  "Resources": {
-    "LoadBalancer": {
-      "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-      "Properties": {"Subnets": {"Ref": "Subnets"}}
-    },
-    "Records": {
-      "Type": "AWS::Route53::RecordSetGroup",
-      "Properties": {
-        "HostedZoneId": {"Ref": "ZoneId"},
-        "RecordSets": [
-          {
-            "Name": "app.example.com",
-            "Type": "A",
-            "Failover": {"Fn::If": ["Primary", "PRIMARY", "SECONDARY"]},
-            "SetIdentifier": {"Ref": "AWS::Region"},
-            "AliasTarget": {
-              "DNSName": {"Fn::GetAtt": ["LoadBalancer", "DNSName"]},
-              "HostedZoneId": {"Fn::GetAtt": ["LoadBalancer", "CanonicalHostedZoneID"]},
-              "EvaluateTargetHealth": true
-            }
-          }
-        ]
-      }
-    }
-  }
-}
-''',
-            fixed='''\
-{
-  "AWSTemplateFormatVersion": "2010-09-09",
-  "Parameters": {
-    "ZoneId": {"Type": "AWS::Route53::HostedZone::Id"},
-    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"}
-  },
-  "Conditions": {
-    "Primary": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
-  },
-  "Resources": {
-    "LoadBalancer": {
-      "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-      "Properties": {"Subnets": {"Ref": "Subnets"}}
-    },
-    "LoadBalancerHealthCheck": {
-      "Type": "AWS::Route53::HealthCheck",
-      "Properties": {
-        "HealthCheckConfig": {
-          "Type": "HTTP",
-          "FullyQualifiedDomainName": {"Fn::GetAtt": ["LoadBalancer", "DNSName"]},
-          "Port": 80,
-          "ResourcePath": "/",
-          "RequestInterval": 30,
-          "FailureThreshold": 3
-        }
-      }
-    },
-    "Records": {
-      "Type": "AWS::Route53::RecordSetGroup",
-      "Properties": {
-        "HostedZoneId": {"Ref": "ZoneId"},
-        "RecordSets": [
-          {
-            "Name": "app.example.com",
-            "Type": "A",
-            "Failover": {"Fn::If": ["Primary", "PRIMARY", "SECONDARY"]},
-            "SetIdentifier": {"Ref": "AWS::Region"},
-            "AliasTarget": {
-              "DNSName": {"Fn::GetAtt": ["LoadBalancer", "DNSName"]},
-              "HostedZoneId": {"Fn::GetAtt": ["LoadBalancer", "CanonicalHostedZoneID"]},
-              "EvaluateTargetHealth": true
-            },
-            "HealthCheckId": {"Ref": "LoadBalancerHealthCheck"}
-          }
-        ]
-      }
-    }
-  }
-}
-''',
-            pointers=('/Resources/LoadBalancer',),
-            format='json',
-        ),
-        Example(
-            'good-internal-alb',
-            text='''\
-Parameters:
-  PrivateSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-Resources:
-  InternalLoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Scheme: internal
-      Subnets: !Ref PrivateSubnets
-''',
-        ),
-        Example(
-            'good-failover-in-place',
-            text='''\
-{
-  "Parameters": {
-    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"},
-    "Zone": {"Type": "AWS::Route53::HostedZone::Id"},
-    "Role": {"Type": "String", "AllowedValues": ["primary", "standby"]}
-  },
-  "Conditions": {"Primary": {"Fn::Equals": [{"Ref": "Role"}, "primary"]}},
-  "Resources": {
-    "Alb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {"Subnets": {"Ref": "Subnets"}}},
-    "Check": {"Type": "AWS::Route53::HealthCheck", "Properties": {"HealthCheckConfig": {"Type": "HTTP", "FullyQualifiedDomainName": {"Fn::GetAtt": ["Alb", "DNSName"]}}}},
-    "Record": {
-      "Type": "AWS::Route53::RecordSet",
-      "Properties": {
-        "HostedZoneId": {"Ref": "Zone"}, "Name": "api.example.com", "Type": "CNAME", "TTL": "30",
-        "ResourceRecords": [{"Fn::GetAtt": ["Alb", "DNSName"]}],
-        "Failover": {"Fn::If": ["Primary", "PRIMARY", "SECONDARY"]}, "SetIdentifier": {"Ref": "AWS::Region"},
-        "HealthCheckId": {"Ref": "Check"}
-      }
-    },
-    "StackSet": {
-      "Type": "AWS::CloudFormation::StackSet",
-      "Properties": {"StackSetName": "standby", "PermissionModel": "SELF_MANAGED", "TemplateURL": "https://example.com/t.json"}
-    }
-  }
-}
-''',
-            format='json',
-        ),
-    )
-
-
-def _conditional(alb: Resource, resource: dict[str, Any]) -> dict[str, Any]:
-    """What refers to a conditional load balancer carries its Condition."""
-    if alb.condition:
-        return {"Type": resource["Type"], "Condition": alb.condition, "Properties": resource["Properties"]}
-    return resource
+        return {"Type": "AWS::Route53::RecordSet", **kit.condition_of(alb), "Properties": properties}
 
 
 def _points_at(value: Any, alb: str) -> bool:
@@ -760,6 +199,13 @@ def _health_check(template: Template, alb: str) -> str | None:
         if _points_at(check.properties.get("HealthCheckConfig"), alb):
             return check.name
     return None
+
+
+@dataclass(frozen=True)
+class _Found:
+    check: str | None               # the health check on the load balancer
+    failover: tuple["_Record", ...]  # its failover records
+    plain: tuple["_Record", ...]     # its plain records, which become failover records
 
 
 @dataclass(frozen=True)

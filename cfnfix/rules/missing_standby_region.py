@@ -6,9 +6,12 @@ from typing import Any
 
 from pydantic import Field
 
-from ..disaster_recovery import IS_PRIMARY, condition_ops, deployment_role_parameter, parameter_ops, public_albs
-from ..kit import Plan
-from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
+from dataclasses import dataclass
+
+from .. import kit
+from ..disaster_recovery import deployment_role_parameter, is_primary, public_albs
+from ..kit import Plan, Safety
+from ..rule import Finding, Fix, NoOptions, Rule
 from ..template import Template
 from ..values import aws_data, flatten
 
@@ -80,7 +83,8 @@ class MissingStandbyRegion(Rule):
             if not any(_deploys(s.properties.get("StackInstancesGroup")) for s in stack_sets):
                 first = stack_sets[0]
                 yield self.finding(f"StackSet {first.name} deploys no stack instance: add a StackInstancesGroup "
-                                   "with the standby region", ("Resources", first.name), first.name, incomplete=True)
+                                   "with the standby region", ("Resources", first.name), first.name,
+                                   _Found(incomplete=True))
             return
         albs = public_albs(template)
         if not albs and not self.options.any_template:
@@ -91,47 +95,62 @@ class MissingStandbyRegion(Rule):
                 if collisions else "")
         entry = f"load balancer {albs[0].name}" if albs else "stack"
         yield self.finding(f"Nothing deploys a standby copy of this {entry} to a second region "
-                           f"({self.options.standby_region}){note}", pointer, albs[0].name if albs else None)
+                           f"({self.options.standby_region}){note}", pointer, albs[0].name if albs else None,
+                           _Found(incomplete=False))
 
     def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
-        if finding.context.get("incomplete"):
+        if finding.payload.incomplete:
             return None  # which accounts and regions is the owner's decision
         region_bound = set(aws_data("global_names.json")["region_bound_parameter_types"])
         secrets = [p.name for p in template.parameters.values() if p.no_echo and not p.has_default]
-        standby_params: dict[str, dict[str, Any]] = {}
-        passed: list[dict[str, Any]] = [{"ParameterKey": "DeploymentRole", "ParameterValue": "standby"}]
+        ops: list[dict[str, Any]] = []
+        if finding.resource:
+            ops.append(kit.type_pin(template.resources[finding.resource]))
+        wanted: dict[str, dict[str, Any]] = {
+            "DeploymentRole": deployment_role_parameter(),
+            "StandbyRegion": {"Type": "String", "Default": self.options.standby_region,
+                              "Description": "Region of the standby stack"},
+            "DrTemplateUrl": {"Type": "String", "Default": self.options.template_url,
+                              "Description": "S3 URL of this template for the standby stack; empty keeps it off"},
+        }
+        copied: list[tuple[str, str, bool]] = []  # (parameter, the parameter its value comes from, a list)
         for parameter in template.parameters.values():
             if parameter.has_default or parameter.no_echo or parameter.name == "DeploymentRole":
                 continue
             source = parameter.name
             if parameter.type in region_bound:
                 source = f"Standby{parameter.name}"
-                standby_params[source] = {"Type": parameter.type,
-                                          "Description": f"{parameter.name} in the standby region"}
-            value: Any = {"Ref": source}
-            if parameter.type.startswith("List<") or parameter.type == "CommaDelimitedList":
-                value = {"Fn::Join": [",", {"Ref": source}]}
-            passed.append({"ParameterKey": parameter.name, "ParameterValue": value})
-        parameters = {
-            "DeploymentRole": deployment_role_parameter(),
-            "StandbyRegion": {"Type": "String", "Default": self.options.standby_region,
-                              "Description": "Region of the standby stack"},
-            "DrTemplateUrl": {"Type": "String", "Default": self.options.template_url,
-                              "Description": "S3 URL of this template for the standby stack; empty keeps it off"},
-            **standby_params,
-        }
-        conditions = {
-            "IsPrimary": IS_PRIMARY,
-            "HasDrTemplateUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "DrTemplateUrl"}, ""]}]},
-            "NotInStandbyRegion": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "StandbyRegion"}]}]},
-            "CreateDrStackSet": {"Fn::And": [{"Condition": "IsPrimary"}, {"Condition": "HasDrTemplateUrl"},
-                                             {"Condition": "NotInStandbyRegion"}]},
-        }
+                wanted[source] = {"Type": parameter.type, "Description": f"{parameter.name} in the standby region"}
+            copied.append((parameter.name, source,
+                           parameter.type.startswith("List<") or parameter.type == "CommaDelimitedList"))
+        names: dict[str, str] = {}  # wanted name -> the name the plan gives it
+        for name, spec in wanted.items():
+            names[name], added = plan.ensure_parameter(name, spec)
+            ops += added
+        conditions: dict[str, str] = {}
+        for name, expression in (
+            ("IsPrimary", is_primary(names["DeploymentRole"])),
+            ("HasDrTemplateUrl", {"Fn::Not": [{"Fn::Equals": [{"Ref": names["DrTemplateUrl"]}, ""]}]}),
+            ("NotInStandbyRegion", {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Region"},
+                                                                {"Ref": names["StandbyRegion"]}]}]}),
+        ):
+            conditions[name], added = plan.ensure_condition(name, expression)
+            ops += added
+        conditions["CreateDrStackSet"], added = plan.ensure_condition("CreateDrStackSet", {"Fn::And": [
+            {"Condition": conditions[c]} for c in ("IsPrimary", "HasDrTemplateUrl", "NotInStandbyRegion")]})
+        ops += added
+        # the standby stack is this same template: its parameters have the names this one has (the
+        # fix reads them all, so one that adds a parameter in the same pass makes it wait a pass)
+        passed: list[dict[str, Any]] = [{"ParameterKey": names["DeploymentRole"], "ParameterValue": "standby"}]
+        for parameter, source, is_list in copied:
+            value: Any = {"Ref": names.get(source, source)}
+            passed.append({"ParameterKey": parameter,
+                           "ParameterValue": {"Fn::Join": [",", value]} if is_list else value})
         properties: dict[str, Any] = {
             "StackSetName": {"Fn::Sub": "${AWS::StackName}-standby"},
             "Description": "Standby copy of this stack in the standby region",
             "PermissionModel": "SELF_MANAGED",
-            "TemplateURL": {"Ref": "DrTemplateUrl"},
+            "TemplateURL": {"Ref": names["DrTemplateUrl"]},
         }
         capabilities = _capabilities(template)
         if capabilities:
@@ -139,424 +158,29 @@ class MissingStandbyRegion(Rule):
         properties["OperationPreferences"] = {"RegionConcurrencyType": "SEQUENTIAL", "MaxConcurrentCount": 1,
                                               "FailureToleranceCount": 0}
         properties["StackInstancesGroup"] = [{"DeploymentTargets": {"Accounts": [{"Ref": "AWS::AccountId"}]},
-                                              "Regions": [{"Ref": "StandbyRegion"}]}]
+                                              "Regions": [{"Ref": names["StandbyRegion"]}]}]
         properties["Parameters"] = passed
-        stack_set = {"Type": "AWS::CloudFormation::StackSet", "Condition": "CreateDrStackSet",
+        stack_set = {"Type": "AWS::CloudFormation::StackSet", "Condition": conditions["CreateDrStackSet"],
                      "Properties": properties}
-        ops: list[dict[str, Any]] = []
-        if finding.resource:
-            ops.append(test_op(("Resources", finding.resource, "Type"), template.resources[finding.resource].type))
-        ops += parameter_ops(template, parameters)
-        ops += condition_ops(template, conditions)
-        ops.append(add_op(("Resources", template.unused_name("StandbyStackSet")), stack_set))
+        ops.append(kit.add_op(("Resources", plan.fresh_id("StandbyStackSet")), stack_set))
         if secrets:
             return Fix(f"Move the NoEcho parameter{'s' * (len(secrets) > 1)} {', '.join(secrets)} to a dynamic "
-                       "reference, then add the standby StackSet", "display-only",
-                       "A secret is never copied into StackSet parameters.", tuple(ops))
-        new_required = [n for n in standby_params if n not in template.parameters]
+                       "reference, then add the standby StackSet", Safety.DISPLAY_ONLY,
+                       "A secret is never copied into StackSet parameters.", tuple(ops), reads=("/Parameters",))
+        new_required = [names[source] for parameter, source, _ in copied
+                        if source != parameter and source not in template.parameters]
         if new_required:
-            return Fix("Add the standby StackSet", "unsafe",
+            return Fix("Add the standby StackSet", Safety.UNSAFE,
                        f"The new parameters {', '.join(new_required)} have no defaults, so every deployment "
-                       "must pass them.", tuple(ops))
-        return Fix("Add the standby StackSet, off until DrTemplateUrl is set", "safe",
+                       "must pass them.", tuple(ops), reads=("/Parameters",))
+        return Fix("Add the standby StackSet, off until DrTemplateUrl is set", Safety.SAFE,
                    "The StackSet stays off until DrTemplateUrl is set, and every new parameter has a default.",
-                   tuple(ops))
+                   tuple(ops), reads=("/Parameters",))
 
-    examples = (
-        Example(
-            'region-bound-parameters-get-standby-twins',
-            text='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  VpcId:
-    Type: AWS::EC2::VPC::Id
-  PublicSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Subnets: !Ref PublicSubnets
-  TargetGroup:
-    Type: AWS::ElasticLoadBalancingV2::TargetGroup
-    Properties:
-      Port: 8080
-      Protocol: HTTP
-      VpcId: !Ref VpcId
-      HealthCheckPath: /healthz
-  Listener:
-    Type: AWS::ElasticLoadBalancingV2::Listener
-    Properties:
-      LoadBalancerArn: !Ref LoadBalancer
-      Port: 80
-      Protocol: HTTP
-      DefaultActions:
-        - Type: forward
-          TargetGroupArn: !Ref TargetGroup
-''',
-            fixed='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  VpcId:
-    Type: AWS::EC2::VPC::Id
-  PublicSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-  DeploymentRole:
-    Type: String
-    AllowedValues:
-      - primary
-      - standby
-    Default: primary
-    Description: primary in the main region; standby in the region that takes over
-  StandbyRegion:
-    Type: String
-    Default: us-west-2
-    Description: Region of the standby stack
-  DrTemplateUrl:
-    Type: String
-    Default: ''
-    Description: S3 URL of this template for the standby stack; empty keeps it off
-  StandbyVpcId:
-    Type: AWS::EC2::VPC::Id
-    Description: VpcId in the standby region
-  StandbyPublicSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-    Description: PublicSubnets in the standby region
-Conditions:
-  IsPrimary: !Equals [!Ref DeploymentRole, primary]
-  HasDrTemplateUrl: !Not [!Equals [!Ref DrTemplateUrl, '']]
-  NotInStandbyRegion: !Not [!Equals [!Ref AWS::Region, !Ref StandbyRegion]]
-  CreateDrStackSet: !And
-    - Condition: IsPrimary
-    - Condition: HasDrTemplateUrl
-    - Condition: NotInStandbyRegion
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Subnets: !Ref PublicSubnets
-  TargetGroup:
-    Type: AWS::ElasticLoadBalancingV2::TargetGroup
-    Properties:
-      Port: 8080
-      Protocol: HTTP
-      VpcId: !Ref VpcId
-      HealthCheckPath: /healthz
-  Listener:
-    Type: AWS::ElasticLoadBalancingV2::Listener
-    Properties:
-      LoadBalancerArn: !Ref LoadBalancer
-      Port: 80
-      Protocol: HTTP
-      DefaultActions:
-        - Type: forward
-          TargetGroupArn: !Ref TargetGroup
-  StandbyStackSet:
-    Type: AWS::CloudFormation::StackSet
-    Condition: CreateDrStackSet
-    Properties:
-      StackSetName: !Sub ${AWS::StackName}-standby
-      Description: Standby copy of this stack in the standby region
-      PermissionModel: SELF_MANAGED
-      TemplateURL: !Ref DrTemplateUrl
-      OperationPreferences:
-        RegionConcurrencyType: SEQUENTIAL
-        MaxConcurrentCount: 1
-        FailureToleranceCount: 0
-      StackInstancesGroup:
-        - DeploymentTargets:
-            Accounts:
-              - !Ref AWS::AccountId
-          Regions:
-            - !Ref StandbyRegion
-      Parameters:
-        - ParameterKey: DeploymentRole
-          ParameterValue: standby
-        - ParameterKey: VpcId
-          ParameterValue: !Ref StandbyVpcId
-        - ParameterKey: PublicSubnets
-          ParameterValue: !Join [',', !Ref StandbyPublicSubnets]
-''',
-            pointers=('/Resources/LoadBalancer',),
-            unsafe_fixes=True,
-        ),
-        Example(
-            'json-named-role-collides-in-the-standby-region',
-            text='''\
-{
-  "AWSTemplateFormatVersion": "2010-09-09",
-  "Parameters": {
-    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>", "Default": "subnet-1,subnet-2"},
-    "AppName": {"Type": "String"}
-  },
-  "Resources": {
-    "Alb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {"Subnets": {"Ref": "Subnets"}}},
-    "AppRole": {
-      "Type": "AWS::IAM::Role",
-      "Properties": {
-        "RoleName": {"Fn::Sub": "${AppName}-role"},
-        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-      }
-    }
-  }
-}
-''',
-            fixed='''\
-{
-  "AWSTemplateFormatVersion": "2010-09-09",
-  "Parameters": {
-    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>", "Default": "subnet-1,subnet-2"},
-    "AppName": {"Type": "String"},
-    "DeploymentRole": {
-      "Type": "String",
-      "AllowedValues": ["primary", "standby"],
-      "Default": "primary",
-      "Description": "primary in the main region; standby in the region that takes over"
-    },
-    "StandbyRegion": {
-      "Type": "String",
-      "Default": "us-west-2",
-      "Description": "Region of the standby stack"
-    },
-    "DrTemplateUrl": {
-      "Type": "String",
-      "Default": "https://s3.amazonaws.com/bucket/app.json",
-      "Description": "S3 URL of this template for the standby stack; empty keeps it off"
-    }
-  },
-  "Conditions": {
-    "IsPrimary": {"Fn::Equals": [{"Ref": "DeploymentRole"}, "primary"]},
-    "HasDrTemplateUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "DrTemplateUrl"}, ""]}]},
-    "NotInStandbyRegion": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "StandbyRegion"}]}]},
-    "CreateDrStackSet": {
-      "Fn::And": [
-        {
-          "Condition": "IsPrimary"
-        },
-        {
-          "Condition": "HasDrTemplateUrl"
-        },
-        {
-          "Condition": "NotInStandbyRegion"
-        }
-      ]
-    }
-  },
-  "Resources": {
-    "Alb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {"Subnets": {"Ref": "Subnets"}}},
-    "AppRole": {
-      "Type": "AWS::IAM::Role",
-      "Properties": {
-        "RoleName": {"Fn::Sub": "${AppName}-role"},
-        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-      }
-    },
-    "StandbyStackSet": {
-      "Type": "AWS::CloudFormation::StackSet",
-      "Condition": "CreateDrStackSet",
-      "Properties": {
-        "StackSetName": {"Fn::Sub": "${AWS::StackName}-standby"},
-        "Description": "Standby copy of this stack in the standby region",
-        "PermissionModel": "SELF_MANAGED",
-        "TemplateURL": {"Ref": "DrTemplateUrl"},
-        "Capabilities": ["CAPABILITY_NAMED_IAM"],
-        "OperationPreferences": {
-          "RegionConcurrencyType": "SEQUENTIAL",
-          "MaxConcurrentCount": 1,
-          "FailureToleranceCount": 0
-        },
-        "StackInstancesGroup": [
-          {
-            "DeploymentTargets": {
-              "Accounts": [
-                {"Ref": "AWS::AccountId"}
-              ]
-            },
-            "Regions": [
-              {"Ref": "StandbyRegion"}
-            ]
-          }
-        ],
-        "Parameters": [
-          {
-            "ParameterKey": "DeploymentRole",
-            "ParameterValue": "standby"
-          },
-          {
-            "ParameterKey": "AppName",
-            "ParameterValue": {"Ref": "AppName"}
-          }
-        ]
-      }
-    }
-  }
-}
-''',
-            pointers=('/Resources/Alb',),
-            format='json',
-            options={'template-url': 'https://s3.amazonaws.com/bucket/app.json'},
-        ),
-        Example(
-            'noecho-parameter-makes-it-display-only',
-            text='''\
-Parameters:
-  PublicSubnets:
-    Type: CommaDelimitedList
-    Default: subnet-1,subnet-2
-  ApiKey:
-    Type: String
-    NoEcho: true
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Subnets: !Ref PublicSubnets
-''',
-            fixed='''\
-Parameters:
-  PublicSubnets:
-    Type: CommaDelimitedList
-    Default: subnet-1,subnet-2
-  ApiKey:
-    Type: String
-    NoEcho: true
-Resources:
-  LoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Subnets: !Ref PublicSubnets
-''',
-            pointers=('/Resources/LoadBalancer',),
-        ),
-        Example(
-            'any-template-option',
-            text='''\
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-''',
-            fixed='''\
-Parameters:
-  DeploymentRole:
-    Type: String
-    AllowedValues:
-      - primary
-      - standby
-    Default: primary
-    Description: primary in the main region; standby in the region that takes over
-  StandbyRegion:
-    Type: String
-    Default: eu-west-1
-    Description: Region of the standby stack
-  DrTemplateUrl:
-    Type: String
-    Default: ''
-    Description: S3 URL of this template for the standby stack; empty keeps it off
-Conditions:
-  IsPrimary: !Equals [!Ref DeploymentRole, primary]
-  HasDrTemplateUrl: !Not [!Equals [!Ref DrTemplateUrl, '']]
-  NotInStandbyRegion: !Not [!Equals [!Ref AWS::Region, !Ref StandbyRegion]]
-  CreateDrStackSet: !And
-    - Condition: IsPrimary
-    - Condition: HasDrTemplateUrl
-    - Condition: NotInStandbyRegion
-Resources:
-  Queue:
-    Type: AWS::SQS::Queue
-  StandbyStackSet:
-    Type: AWS::CloudFormation::StackSet
-    Condition: CreateDrStackSet
-    Properties:
-      StackSetName: !Sub ${AWS::StackName}-standby
-      Description: Standby copy of this stack in the standby region
-      PermissionModel: SELF_MANAGED
-      TemplateURL: !Ref DrTemplateUrl
-      OperationPreferences:
-        RegionConcurrencyType: SEQUENTIAL
-        MaxConcurrentCount: 1
-        FailureToleranceCount: 0
-      StackInstancesGroup:
-        - DeploymentTargets:
-            Accounts:
-              - !Ref AWS::AccountId
-          Regions:
-            - !Ref StandbyRegion
-      Parameters:
-        - ParameterKey: DeploymentRole
-          ParameterValue: standby
-''',
-            pointers=('',),
-            options={'any-template': True, 'standby-region': 'eu-west-1'},
-        ),
-        Example(
-            'stack-set-without-instances-is-reported-without-a-fix',
-            text='''\
-Resources:
-  Standby:
-    Type: AWS::CloudFormation::StackSet
-    Properties:
-      StackSetName: standby
-      PermissionModel: SELF_MANAGED
-      TemplateURL: https://s3.amazonaws.com/bucket/app.yaml
-''',
-            fixed='''\
-Resources:
-  Standby:
-    Type: AWS::CloudFormation::StackSet
-    Properties:
-      StackSetName: standby
-      PermissionModel: SELF_MANAGED
-      TemplateURL: https://s3.amazonaws.com/bucket/app.yaml
-''',
-            pointers=('/Resources/Standby',),
-        ),
-        Example(
-            'good-internal-alb',
-            text='''\
-Parameters:
-  PrivateSubnets:
-    Type: List<AWS::EC2::Subnet::Id>
-Resources:
-  InternalLoadBalancer:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Scheme: internal
-      Subnets: !Ref PrivateSubnets
-''',
-        ),
-        Example(
-            'good-stack-set-in-place',
-            text='''\
-{
-  "Parameters": {
-    "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"},
-    "Zone": {"Type": "AWS::Route53::HostedZone::Id"},
-    "Role": {"Type": "String", "AllowedValues": ["primary", "standby"]}
-  },
-  "Conditions": {"Primary": {"Fn::Equals": [{"Ref": "Role"}, "primary"]}},
-  "Resources": {
-    "Alb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {"Subnets": {"Ref": "Subnets"}}},
-    "Check": {"Type": "AWS::Route53::HealthCheck", "Properties": {"HealthCheckConfig": {"Type": "HTTP", "FullyQualifiedDomainName": {"Fn::GetAtt": ["Alb", "DNSName"]}}}},
-    "Record": {
-      "Type": "AWS::Route53::RecordSet",
-      "Properties": {
-        "HostedZoneId": {"Ref": "Zone"}, "Name": "api.example.com", "Type": "CNAME", "TTL": "30",
-        "ResourceRecords": [{"Fn::GetAtt": ["Alb", "DNSName"]}],
-        "Failover": {"Fn::If": ["Primary", "PRIMARY", "SECONDARY"]}, "SetIdentifier": {"Ref": "AWS::Region"},
-        "HealthCheckId": {"Ref": "Check"}
-      }
-    },
-    "StackSet": {
-      "Type": "AWS::CloudFormation::StackSet",
-      "Properties": {"StackSetName": "standby", "PermissionModel": "SELF_MANAGED", "TemplateURL": "https://example.com/t.json",
-                     "StackInstancesGroup": [{"DeploymentTargets": {"Accounts": [{"Ref": "AWS::AccountId"}]}, "Regions": ["us-west-2"]}]}
-    }
-  }
-}
-''',
-            format='json',
-        ),
-    )
+
+@dataclass(frozen=True)
+class _Found:
+    incomplete: bool  # a StackSet is there but deploys no stack instance
 
 
 def _deploys(groups: Any) -> bool:

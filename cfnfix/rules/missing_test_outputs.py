@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from ..kit import Plan
-from ..rule import Example, Finding, Fix, NoOptions, Rule, add_op, test_op
+from .. import kit
+from ..kit import Plan, Safety
+from ..rule import Finding, Fix, NoOptions, Rule
 from ..template import Resource, Template, references
 from ..values import aws_data
 
@@ -75,293 +77,48 @@ class MissingTestOutputs(Rule):
                 entry = entries[0]
                 wanted.append((resource.name + entry[0], resource, entry))
         room = aws_data("test_outputs.json")["max_outputs"] - len(template.outputs)
-        taken = set(template.outputs)
+        names = Plan(template)  # the keys to add: valid, and free in every section
         for key, resource, entry in wanted:
             if resource is None:
                 where = ("Outputs",) if "Outputs" in template.data else ()
                 yield self.finding(f"The tests read the output {key}, which the template does not define "
-                                   "and no resource of it matches", where, None, key=None)
+                                   "and no resource of it matches", where, None)
                 continue
-            key = key if key not in taken else template.unused_name(key, "Outputs")
-            taken.add(key)
+            # a key the tests read is theirs to name (outputs and resources are separate namespaces)
+            key = key if key in asked else names.fresh_id(key, "Outputs")
             room -= 1
             asked_note = " that the tests read" if key in asked else ""
             full = "" if room >= 0 else " (no room: CloudFormation allows 200 outputs)"
             yield self.finding(f"{resource.type} {resource.name} is exposed by no Output{asked_note}; "
                                f"integration tests cannot find it: add {key}{full}",
-                               ("Resources", resource.name), resource.name, key=key, entry=entry, room=room >= 0)
+                               ("Resources", resource.name), resource.name,
+                               _Found(key, key in asked, tuple(entry), room >= 0))
 
     def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
-        ctx = finding.context
-        if not ctx.get("key") or not ctx["room"]:
+        found: _Found | None = finding.payload
+        if found is None or not found.room:
             return None
         resource = template.resources[finding.resource or ""]
-        suffix, attribute, description = ctx["entry"]
-        output: dict[str, Any] = {"Description": description}
-        if resource.condition:
-            output["Condition"] = resource.condition
+        key = found.key if found.asked else plan.fresh_id(found.key, "Outputs")
+        suffix, attribute, description = found.entry
+        output: dict[str, Any] = {"Description": description, **kit.condition_of(resource)}
         output["Value"] = {"Ref": resource.name} if attribute is None else {"Fn::GetAtt": [resource.name, attribute]}
         if self.options.export:
-            output["Export"] = {"Name": {"Fn::Sub": "${AWS::StackName}-" + ctx["key"]}}
-        pin = test_op(("Resources", resource.name, "Type"), resource.type)
+            output["Export"] = {"Name": {"Fn::Sub": "${AWS::StackName}-" + key}}
         if "Outputs" in template.data and isinstance(template.data["Outputs"], dict):
-            add = add_op(("Outputs", ctx["key"]), output)
+            add = kit.add_op(("Outputs", key), output)
         else:
-            add = add_op(("Outputs",), {ctx["key"]: output})
-        return Fix(f"Add the output {ctx['key']}", "safe", "Outputs change nothing that is deployed.", (pin, add))
+            add = kit.add_op(("Outputs",), {key: output})
+        return Fix(f"Add the output {key}", Safety.SAFE, "Outputs change nothing that is deployed.",
+                   (kit.type_pin(resource), add))
 
-    examples = (
-        Example(
-            'no-outputs-section-and-a-conditional-resource',
-            text='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  CreateArchive:
-    Type: String
-    AllowedValues: ['true', 'false']
-    Default: 'false'
-Conditions:
-  ShouldArchive: !Equals [!Ref CreateArchive, 'true']
-Resources:
-  VPC:
-    Type: AWS::EC2::VPC
-    Properties:
-      CidrBlock: 10.0.0.0/16
-  ArchiveBucket:
-    Type: AWS::S3::Bucket
-    Condition: ShouldArchive
-  WorkQueue:
-    Type: AWS::SQS::Queue
-''',
-            fixed='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  CreateArchive:
-    Type: String
-    AllowedValues: ['true', 'false']
-    Default: 'false'
-Conditions:
-  ShouldArchive: !Equals [!Ref CreateArchive, 'true']
-Resources:
-  VPC:
-    Type: AWS::EC2::VPC
-    Properties:
-      CidrBlock: 10.0.0.0/16
-  ArchiveBucket:
-    Type: AWS::S3::Bucket
-    Condition: ShouldArchive
-  WorkQueue:
-    Type: AWS::SQS::Queue
-Outputs:
-  VPCId:
-    Description: ID of the VPC
-    Value: !Ref VPC
-  ArchiveBucketName:
-    Description: Name of the S3 bucket
-    Condition: ShouldArchive
-    Value: !Ref ArchiveBucket
-  WorkQueueUrl:
-    Description: URL of the SQS queue
-    Value: !Ref WorkQueue
-''',
-            pointers=('/Resources/VPC', '/Resources/ArchiveBucket', '/Resources/WorkQueue'),
-        ),
-        Example(
-            'json-existing-outputs',
-            text='''\
-{
-    "AWSTemplateFormatVersion": "2010-09-09",
-    "Resources": {
-        "OrdersTable": {
-            "Type": "AWS::DynamoDB::Table",
-            "Properties": {
-                "BillingMode": "PAY_PER_REQUEST",
-                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]
-            }
-        },
-        "Events": {
-            "Type": "AWS::SNS::Topic"
-        },
-        "Database": {
-            "Type": "AWS::RDS::DBCluster",
-            "Properties": {
-                "Engine": "aurora-postgresql",
-                "MasterUsername": "admin",
-                "ManageMasterUserPassword": true
-            }
-        }
-    },
-    "Outputs": {
-        "EventsTopic": {
-            "Value": {"Ref": "Events"}
-        }
-    }
-}
-''',
-            fixed='''\
-{
-    "AWSTemplateFormatVersion": "2010-09-09",
-    "Resources": {
-        "OrdersTable": {
-            "Type": "AWS::DynamoDB::Table",
-            "Properties": {
-                "BillingMode": "PAY_PER_REQUEST",
-                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]
-            }
-        },
-        "Events": {
-            "Type": "AWS::SNS::Topic"
-        },
-        "Database": {
-            "Type": "AWS::RDS::DBCluster",
-            "Properties": {
-                "Engine": "aurora-postgresql",
-                "MasterUsername": "admin",
-                "ManageMasterUserPassword": true
-            }
-        }
-    },
-    "Outputs": {
-        "EventsTopic": {
-            "Value": {"Ref": "Events"}
-        },
-        "OrdersTableName": {
-            "Description": "Name of the DynamoDB table",
-            "Value": {"Ref": "OrdersTable"}
-        },
-        "DatabaseEndpoint": {
-            "Description": "Writer endpoint of the database cluster",
-            "Value": {"Fn::GetAtt": ["Database", "Endpoint.Address"]}
-        }
-    }
-}
-''',
-            pointers=('/Resources/OrdersTable', '/Resources/Database'),
-            format='json',
-        ),
-        Example(
-            'keys-the-integration-tests-read',
-            text='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Resources:
-  VPC:
-    Type: AWS::EC2::VPC
-    Properties:
-      CidrBlock: 10.0.0.0/16
-  PublicSubnetA:
-    Type: AWS::EC2::Subnet
-    Properties:
-      VpcId: !Ref VPC
-      CidrBlock: 10.0.0.0/24
-  ECSCluster:
-    Type: AWS::ECS::Cluster
-  Alarms:
-    Type: AWS::SNS::Topic
 
-Outputs:
-  # read by the integration tests
-  AlarmTopicArn:
-    Value: !Ref Alarms
-''',
-            fixed='''\
-AWSTemplateFormatVersion: '2010-09-09'
-Resources:
-  VPC:
-    Type: AWS::EC2::VPC
-    Properties:
-      CidrBlock: 10.0.0.0/16
-  PublicSubnetA:
-    Type: AWS::EC2::Subnet
-    Properties:
-      VpcId: !Ref VPC
-      CidrBlock: 10.0.0.0/24
-  ECSCluster:
-    Type: AWS::ECS::Cluster
-  Alarms:
-    Type: AWS::SNS::Topic
-
-Outputs:
-  # read by the integration tests
-  AlarmTopicArn:
-    Value: !Ref Alarms
-  VPCId:
-    Description: ID of the VPC
-    Value: !Ref VPC
-  PublicSubnetAId:
-    Description: ID of the subnet
-    Value: !Ref PublicSubnetA
-  ECSClusterName:
-    Description: Name of the ECS cluster
-    Value: !Ref ECSCluster
-''',
-            pointers=('/Resources/VPC', '/Resources/PublicSubnetA', '/Resources/ECSCluster', '/Outputs', '/Outputs', '/Outputs', '/Outputs'),
-            options={'tests': 'examples/payment-processing/tests'},
-        ),
-        Example(
-            'export-option',
-            text='''\
-Resources:
-  Artifacts:
-    Type: AWS::S3::Bucket
-Outputs: {}
-''',
-            fixed='''\
-Resources:
-  Artifacts:
-    Type: AWS::S3::Bucket
-Outputs:
-  ArtifactsName:
-    Description: Name of the S3 bucket
-    Value: !Ref Artifacts
-    Export:
-      Name: !Sub ${AWS::StackName}-ArtifactsName
-''',
-            pointers=('/Resources/Artifacts',),
-            options={'export': True},
-        ),
-        Example(
-            'good-everything-exposed',
-            text='''\
-Resources:
-  Table:
-    Type: AWS::DynamoDB::Table
-    Properties:
-      BillingMode: PAY_PER_REQUEST
-      AttributeDefinitions:
-        - AttributeName: pk
-          AttributeType: S
-      KeySchema:
-        - AttributeName: pk
-          KeyType: HASH
-Outputs:
-  TableName:
-    Value: !Ref Table
-  TableStreamArn:
-    Value: !GetAtt Table.Arn
-''',
-        ),
-        Example(
-            'good-nothing-tests-address',
-            text='''\
-{
-  "Resources": {
-    "Role": {
-      "Type": "AWS::IAM::Role",
-      "Properties": {
-        "AssumeRolePolicyDocument": {
-          "Version": "2012-10-17",
-          "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]
-        }
-      }
-    }
-  }
-}
-''',
-            format='json',
-        ),
-    )
+@dataclass(frozen=True)
+class _Found:
+    key: str                 # of the new output
+    asked: bool              # the tests read this key
+    entry: tuple[Any, ...]   # (key suffix, attribute or None for Ref, description) of the type
+    room: bool               # within CloudFormation's 200 outputs
 
 
 def _resource_for_key(template: Template, key: str, types: dict[str, list]) -> tuple[Resource, list] | None:
