@@ -100,6 +100,11 @@ class ScalarType(Fixer):
         converted = convert(value, wanted.group(1))
         return Conversion(match.path, *converted) if converted is not None else None
 
+    def message(self, match: Match, payload: Conversion | None) -> str:
+        if payload is not None:
+            return match.message
+        return match.message + "; write a value of that type (this one does not read as one)"
+
     def fix(self, finding, template: Template, plan):
         conversion: Conversion = payload_of(finding)
         ops = (test_op(conversion.path, at(template, conversion.path)), replace_op(conversion.path, conversion.value))
