@@ -172,6 +172,15 @@ class InvalidProperty(Fixer):
             "        ResourcePath: /health\n",
             pointers=("/Resources/Check/Properties/ResourcePath",)),
         Example(
+            "misplaced-no-parent-json",
+            '{\n  "Resources": {\n    "Check": {\n      "Type": "AWS::Route53::HealthCheck",\n      "Properties": {\n'
+            '        "Type": "HTTPS",\n        "FullyQualifiedDomainName": "api.example.com"\n      }\n    }\n  }\n}\n',
+            '{\n  "Resources": {\n    "Check": {\n      "Type": "AWS::Route53::HealthCheck",\n      "Properties": {\n'
+            '        "HealthCheckConfig": {\n          "Type": "HTTPS",\n'
+            '          "FullyQualifiedDomainName": "api.example.com"\n        }\n      }\n    }\n  }\n}\n',
+            pointers=("/Resources/Check/Properties/Type", "/Resources/Check/Properties/FullyQualifiedDomainName"),
+            format="json"),
+        Example(
             "typo",
             "Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n"
             "      IsLoging: true\n      S3BucketName: audit-logs\n",
@@ -193,6 +202,7 @@ class InvalidProperty(Fixer):
     impacts = {
         "case-only": {"modifies": ["Target"]},
         "misplaced": {"modifies": ["Check"]},
+        "misplaced-no-parent-json": {"replaces": ["Check"]},
         "typo": {"modifies": ["Trail"]},
         "tags-json": {"modifies": ["Policy"]},
     }
