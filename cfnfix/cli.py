@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
                               help="also say, on stderr, which settings and rules each file ran with")
         p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text output (auto: on a terminal, unless NO_COLOR is set)")
+        p.add_argument("--cfn-lint", action="store_true", default=None,
+                       help="also run cfn-lint (the cfn-lint extra) and fix what it finds")
 
     check = sub.add_parser("check", help="report findings")
     selection(check)
@@ -152,6 +154,10 @@ def _rule(args: argparse.Namespace) -> int:
     from .rules import find_rule
 
     rule = find_rule(args.rule)
+    if rule is None:
+        from .lint.fixers import find_fixer  # a cfn-lint id: its fixer's page
+
+        rule = find_fixer(args.rule)
     if rule is None:
         _error(f"no rule {args.rule!r}; `cfnfix rules` lists them")
         return 2
@@ -300,6 +306,8 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     if getattr(args, "unsafe_fixes", None):
         overrides["unsafe_fixes"] = True
+    if args.cfn_lint:
+        overrides["cfn_lint"] = True
     if getattr(args, "report_unused_suppressions", False):
         overrides["report_unused_suppressions"] = True
     mode = "sarif" if args.command == "check" and args.format == "sarif" else "check"
@@ -434,6 +442,10 @@ def _apply_report(mode: str, args: argparse.Namespace, results: list, out: TextI
 
     out = out or sys.stdout
     fixes = [r.fix for r in results if r.fix is not None and r.fix.error is None]
+    for f in fixes:
+        for r in f.rejected:  # on stderr where stdout carries a diff or a patch
+            print(f"{f.path}:{r.finding.line or 1}:{r.finding.column or 1}: {r.finding.code} fix rejected: "
+                  f"{r.reason}", file=sys.stdout if mode == "apply" else sys.stderr)
     if mode == "patch":
         files = [{"path": f.path, "patch": list(f.patch)} for f in fixes if f.patch]
         sys.stdout.write(json.dumps({"files": files}, indent=2) + "\n")

@@ -20,7 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 TOP_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "unsafe-fixes", "exclude",
-            "report-unused-suppressions", "rules", "lifecycle"}
+            "report-unused-suppressions", "rules", "lifecycle", "cfn-lint"}
 EXTENDING = ("extend_select", "extend_ignore")  # a flag adds to what the file says instead of replacing it
 
 
@@ -55,6 +55,10 @@ def settings_from(table: dict[str, Any], path: Path) -> Settings:
     rules: dict[str, dict[str, Any]] = {}
     for code, options in rules_table.items():
         rule = find_rule(code)
+        if rule is None:
+            from .lint.fixers import find_fixer  # a cfn-lint fixer's options (W2001 remove)
+
+            rule = find_fixer(code)
         if rule is None:
             raise _fail(f"unknown rule 'rules.{code}'", path)
         if not isinstance(options, dict):

@@ -57,6 +57,7 @@ class FixResult:
     warnings: tuple[str, ...] = ()  # true of the fixed file, not errors: past the TemplateBody size
     # the splices that turn ``original`` into ``text``: (start, end, new text), offsets into ``original``
     edits: tuple[TextEdit, ...] = field(default=(), repr=False)
+    rejected: tuple[Any, ...] = ()  # lint.verify.Rejection: fixes cfn-lint's second run refused
 
     @property
     def changed(self) -> bool:
@@ -132,6 +133,19 @@ def _detect(doc: Document, settings: Settings, rules: list[Rule] | None, positio
                 suppressed += 1
                 continue
             found.append((finding, rule))
+    if settings.cfn_lint:
+        from .lint.findings import lint_findings  # cfn-lint loads only when asked for
+
+        native = [(rule, finding) for finding, rule in found if rule is not None]
+        for fixer, finding in lint_findings(doc.text, template, native, settings.fixer_instances):
+            if not settings.enabled(finding.code):
+                continue
+            matched = [s for s in suppressions if s.matches(finding)]
+            if matched:
+                used.update(matched)
+                suppressed += 1
+                continue
+            found.append((finding, fixer if fixer is not None and finding.payload.detail is not None else None))
     if settings.report_unused_suppressions:
         found += [(Finding("CFX000", "unused-suppression", "low",
                            f"the suppression of {s.code} matches no finding; remove it", s.pointer, s.resource), None)
@@ -194,7 +208,7 @@ def _positioned(doc: Document, finding: Finding) -> Finding:
 def check_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> CheckResult:
     try:
         findings, suppressed = detect(doc, settings)
-    except ParseError as exc:
+    except CfnfixError as exc:  # a bad suppression, or cfn-lint failing on this template
         return CheckResult(path, doc.format, error=exc.problem.at(path) if path else exc.problem)
     return CheckResult(path, doc.format, tuple(_marked_unwritable(doc, f) for f in findings), suppressed)
 
@@ -224,7 +238,7 @@ def _allowed(fix: Fix | None, settings: Settings) -> bool:
 
 
 def _select(findings: list[Finding], settings: Settings,
-            needs: list[frozenset[int]] | None = None) -> list[Finding]:
+            needs: list[frozenset[int]] | None = None, refused: frozenset = frozenset()) -> list[Finding]:
     """Fixes that touch disjoint paths, in order of code then pointer, each with the earlier fixes
     whose shared pieces it reuses; the rest wait a pass."""
     chosen: list[Finding] = []
@@ -232,7 +246,7 @@ def _select(findings: list[Finding], settings: Settings,
     written: list[tuple[str, ...]] = []
     read: list[tuple[str, ...]] = []
     for number, finding in enumerate(findings):
-        if not _allowed(finding.fix, settings):
+        if not _allowed(finding.fix, settings) or _identity(finding) in refused:
             continue
         if needs is not None and not needs[number] <= numbers:
             continue  # a piece it reuses comes with a fix that waits
@@ -267,37 +281,89 @@ def fix_document(doc: Document, settings: Settings = DEFAULT, path: str | None =
 
 def _fix_passes(doc: Document, settings: Settings, path: str | None,
                 held: dict[tuple[str, str], str]) -> FixResult:
-    from .style import style_of
-    from .writer import EditLog
-
+    """The fix passes; with cfn-lint on, cfn-lint runs once more on the fixed text, and fixes it
+    refuses are dropped and the file fixed again without them (rarely more than once)."""
     original = doc
-    log = EditLog(len(doc.text))
     rules = settings.rule_instances()
-    applied: list[Finding] = []
-    patch: list[dict[str, Any]] = []
+    rejected: list[Any] = []
     try:
-        for _ in range(MAX_PASSES):
-            findings, suppressed, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
-            findings = [_without_held_fix(f, held) for f in findings]
-            chosen = _select(findings, settings, needs)
-            if not chosen:
-                break
-            doc, chosen = _write_pass(doc, chosen, style_of(original), held, log)
-            ops = [dict(op) for finding in chosen for op in finding.fix.patch]  # type: ignore[union-attr]
-            applied.extend(chosen)
-            patch.extend(ops)
-        else:
-            findings, _, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
-            findings = [_without_held_fix(f, held) for f in findings]
-            pending = sorted({f.code for f in _select(findings, settings, needs)})
-            if pending:
-                raise CfnfixError(Problem(f"fixes did not converge in {MAX_PASSES} passes: {', '.join(pending)}"))
+        doc, applied, patch, log = _passes(original, settings, rules, frozenset(), held)
+        if settings.cfn_lint and applied:
+            from .lint.verify import rejections
+
+            for _ in range(MAX_PASSES):
+                refused = rejections(original.text, doc.text, applied, lambda f: _alone(original, f))
+                if not refused:
+                    break
+                rejected += refused
+                doc, applied, patch, log = _passes(original, settings, rules,
+                                                   frozenset(_identity(r.finding) for r in rejected), held)
+                if not applied:
+                    break
+            else:
+                raise CfnfixError(Problem(f"cfn-lint refused the fixes again after {MAX_PASSES} tries"))
         remaining, suppressed = detect(doc, settings, rules)
+        rejected = [replace(r, finding=_positioned(original, r.finding)) for r in rejected]
+        if rejected:
+            # a refused fix is not offered again: its finding stays, without a fix
+            refused_ids = {_identity(r.finding) for r in rejected}
+            remaining = [f.with_fix(None) if _identity(f) in refused_ids else f for f in remaining]
     except CfnfixError as exc:
         problem = exc.problem.at(path) if path else exc.problem
         return FixResult(path, original.format, original.text, original.text, error=problem)
     return FixResult(path, original.format, original.text, doc.text, tuple(applied), tuple(remaining),
-                     tuple(patch), suppressed, new_bytes=doc.to_bytes(), edits=tuple(log.edits()))
+                     tuple(patch), suppressed, new_bytes=doc.to_bytes(), edits=tuple(log.edits()),
+                     rejected=tuple(rejected))
+
+
+def _alone(original: Document, finding: Finding) -> str | None:
+    """The original text with only this finding's fix applied, or None when it needs another fix."""
+    from .style import style_of
+    from .writer import write
+
+    try:
+        return write(original, [dict(op) for op in finding.fix.patch], style_of(original)).text  # type: ignore[union-attr]
+    except CfnfixError:
+        return None
+
+
+def _from_cfn_lint(finding: Finding) -> bool:
+    from .lint.fixer import Linted  # plain data, no cfn-lint import
+
+    return isinstance(finding.payload, Linted)
+
+
+def _identity(finding: Finding) -> tuple[str, str, str]:
+    return finding.code, finding.pointer, finding.message
+
+
+def _passes(original: Document, settings: Settings, rules: list[Rule], refused: frozenset,
+            held: dict[tuple[str, str], str]) -> tuple[Document, list[Finding], list[dict[str, Any]], Any]:
+    from .style import style_of
+    from .writer import EditLog
+
+    doc = original
+    log = EditLog(len(original.text))
+    applied: list[Finding] = []
+    patch: list[dict[str, Any]] = []
+    for _ in range(MAX_PASSES):
+        findings, suppressed, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
+        findings = [_without_held_fix(f, held) for f in findings]
+        # a cfn-lint finding back after its fix is not fixed again: cfn-lint's check rejects that fix
+        again = frozenset(_identity(f) for f in applied if _from_cfn_lint(f))
+        chosen = _select(findings, settings, needs, refused | again)
+        if not chosen:
+            break
+        doc, chosen = _write_pass(doc, chosen, style_of(original), held, log)
+        applied.extend(chosen)
+        patch.extend(dict(op) for finding in chosen for op in finding.fix.patch)  # type: ignore[union-attr]
+    else:
+        findings, _, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
+        findings = [_without_held_fix(f, held) for f in findings]
+        pending = sorted({f.code for f in _select(findings, settings, needs, refused)})
+        if pending:
+            raise CfnfixError(Problem(f"fixes did not converge in {MAX_PASSES} passes: {', '.join(pending)}"))
+    return doc, applied, patch, log
 
 
 def _key(finding: Finding) -> tuple[str, str]:

@@ -50,6 +50,27 @@ def pages() -> dict[str, str]:
     return {"README.md": index(), **{f"{r.name}.md": render(r) for r in all_rules()}}
 
 
+def fixer_index() -> str:
+    from .lint.fixers import all_fixers  # the cfn-lint fixers' pages, in docs/cfn-lint
+
+    lines = ["# cfn-lint fixers", "",
+             "With `--cfn-lint` (or `cfn-lint = true`), cfnfix runs cfn-lint and fixes what it finds; each "
+             "finding keeps cfn-lint's id. These are the ids with a fixer; any other cfn-lint finding is "
+             "reported as it is, without a fix.", "",
+             "| cfn-lint id | name | severity | summary |", "|---|---|---|---|"]
+    lines += [f"| {f.code} | [{f.name}]({f.name}.md) | {f.severity} | {f.summary} |" for f in all_fixers()]
+    return "\n".join(lines) + "\n"
+
+
+def fixer_pages() -> dict[str, str]:
+    from .lint.fixers import all_fixers
+
+    return {"README.md": fixer_index(),
+            **{f"{f.name}.md": render(f).replace("`cfnfix apply` changes it so:",
+                                                 "`cfnfix apply --cfn-lint --unsafe-fixes` changes it so:")
+               for f in all_fixers()}}
+
+
 def main(argv: list[str]) -> int:
     import argparse
 
@@ -61,6 +82,11 @@ def main(argv: list[str]) -> int:
     for name, text in pages().items():
         (folder / name).write_text(text, encoding="utf-8")
     print(f"wrote {len(pages())} pages to {folder}")
+    fixers = folder.parent / "cfn-lint"
+    fixers.mkdir(parents=True, exist_ok=True)
+    for name, text in fixer_pages().items():
+        (fixers / name).write_text(text, encoding="utf-8")
+    print(f"wrote {len(fixer_pages())} pages to {fixers}")
     return 0
 
 

@@ -189,6 +189,13 @@ def run(paths: list[str], mode: Mode, overrides: dict[str, Any], config: str | N
             index = len(distinct) - 1
         work.append((path, named, mode, index))
         folders[path] = candidate.folder
+    if any(s.cfn_lint for s in distinct):
+        from .lint.linter import MISSING, available
+
+        if not available():
+            # said once; the templates are still checked with the native rules
+            problems.append(Problem(MISSING))
+            distinct = [s.model_copy(update={"cfn_lint": False}) for s in distinct]
     progress = _Progress(len(work))
     _init_worker(distinct)
     _WRITES[0] = 0

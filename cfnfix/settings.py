@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from functools import cached_property, lru_cache
 from typing import Any, Literal
 
@@ -12,6 +13,8 @@ from .rule import Rule
 from .rules import all_rules
 
 ALL = "ALL"
+# cfn-lint's rule ids and their prefixes (E3002, W2, I): they select its findings under --cfn-lint
+_CFN_LINT_ID = re.compile(r"[EWI]\d{0,4}")
 UNUSED_SUPPRESSION = "CFX000"  # the code of `--report-unused-suppressions` findings
 
 
@@ -27,7 +30,7 @@ def code_problem(code: str, extra: tuple[str, ...] = ()) -> str | None:
     ``extra`` are the codes of rules given to the settings besides the installed ones."""
     wanted = code.strip().upper()
     codes = known_codes() + extra
-    if wanted == ALL or any(c.startswith(wanted) for c in codes):
+    if wanted == ALL or any(c.startswith(wanted) for c in codes) or _CFN_LINT_ID.fullmatch(wanted):
         return None
     prefixes = sorted({c[:n] for c in codes for n in range(3, len(c) + 1)}, key=lambda p: (-len(p), p))
     close = difflib.get_close_matches(wanted, prefixes, n=1, cutoff=0.6)
@@ -55,6 +58,7 @@ class Settings(BaseModel):
     unsafe_fixes: bool = Field(False, alias="unsafe-fixes")
     exclude: tuple[str, ...] = ()
     report_unused_suppressions: bool = Field(False, alias="report-unused-suppressions")
+    cfn_lint: bool = Field(False, alias="cfn-lint")  # also run cfn-lint and fix what it finds
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # which stacks the team writes: rules with a `lifecycle` of their own run only under it
     lifecycle: Literal["ephemeral", "production"] | None = None
@@ -89,6 +93,7 @@ class Settings(BaseModel):
         copied = super().model_copy(update=update, deep=deep)
         # pydantic copies the instance dict, cached rules included: they belong to the old values
         copied.__dict__.pop("_rule_instances", None)
+        copied.__dict__.pop("fixer_instances", None)
         return copied
 
     @cached_property
@@ -105,6 +110,13 @@ class Settings(BaseModel):
     def rule_instances(self) -> list[Rule]:
         """The enabled rules with their options, made once per settings object."""
         return list(self._rule_instances)
+
+    @cached_property
+    def fixer_instances(self) -> dict[str, Any]:
+        """The cfn-lint fixers by cfn-lint id, with their options, made once per settings object."""
+        from .lint.fixers import all_fixers  # only --cfn-lint needs them
+
+        return {f.code: f(self.rules.get(f.code) or self.rules.get(f.name)) for f in all_fixers()}
 
 
 DEFAULT = Settings()
