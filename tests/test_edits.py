@@ -125,4 +125,4 @@ def test_corpus_fixed_text_is_its_edits_of_the_original():
         if result.error is None and result.changed:
             assert splice(doc.text, result.edits) == result.text, path
             checked += 1
-    assert checked > 200  # 235 of the 527 templates change (the rules of today)
+    assert checked > 90  # 104 of the 527 templates change (CFX401 runs only where integration tests are)
