@@ -101,6 +101,13 @@ def _json_mistake(text: str) -> ParseError | None:
             i += 1
             while i < n and text[i] != '"':
                 i += 2 if text[i] == "\\" else 1
+        elif c == "'":
+            # not JSON at all, but YAML's flow style: a single-quoted string holds no comment
+            i = text.find("'", i + 1)
+            while i != -1 and text[i + 1:i + 2] == "'":
+                i = text.find("'", i + 2)
+            if i == -1:
+                return None
         elif c == "/" and text[i + 1:i + 2] in ("/", "*"):
             kind = "//" if text[i + 1] == "/" else "/* */"
             return _at(text, i, f"a {kind} comment: JSON has no comments, and CloudFormation rejects the template")

@@ -195,3 +195,12 @@ def test_broken_json_named_json_is_not_read_as_yaml():
         parse_bytes(b'{"Resources": {"A": }}', "t.json")
     assert (info.value.problem.message, info.value.problem.line, info.value.problem.column) == (
         "Expecting value", 1, 21)
+
+
+def test_yaml_flow_style_with_a_slash_star_in_a_single_quoted_string_is_yaml():
+    # found by the property test: `'arn:aws:s3:::bucket/*'` is no JSON comment; the text is YAML
+    raw = (b"{AWSTemplateFormatVersion: '2010-09-09', Resources: {Vpc: {Type: 'AWS::X::Y', Properties: {\n"
+           b"        Alpha: [['arn:aws:s3:::bucket/*']]}}}}\n")
+    doc = parse_bytes(raw, "t.yaml")
+    assert doc.format == "yaml"
+    assert doc.data["Resources"]["Vpc"]["Properties"] == {"Alpha": [["arn:aws:s3:::bucket/*"]]}
