@@ -1,12 +1,13 @@
 """What `cfnfix apply --unsafe-fixes` does to cfn-lint's findings, on copies of a folder's templates.
 
-    python benchmarks/lint_yield.py FOLDER [--json]
+    python benchmarks/lint_yield.py FOLDER [--cfn-lint] [--json]
 
 Copies FOLDER to a temporary folder, runs cfn-lint (in this process, through `cfnlint.api`) on
 every template, runs `cfnfix apply --unsafe-fixes` on the copy, and runs cfn-lint again. Prints
 the templates with at least one cfn-lint error before and after, and per cfn-lint rule the
 findings removed and added (compared by rule, path and message, value lists in messages
-collapsed). FOLDER is never written.
+collapsed), and the cfn-lint rules left after it. With `--cfn-lint` the fix run is `cfnfix apply
+--cfn-lint --unsafe-fixes`: cfn-lint's own findings fixed too. FOLDER is never written.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def templates(folder: Path) -> list[Path]:
     return found
 
 
-def measure(folder: Path, jobs: int = os.cpu_count() or 1) -> dict:
+def measure(folder: Path, jobs: int = os.cpu_count() or 1, cfn_lint: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "copy"
         shutil.copytree(folder, copy, symlinks=False)
@@ -70,8 +71,9 @@ def measure(folder: Path, jobs: int = os.cpu_count() or 1) -> dict:
         with ProcessPoolExecutor(jobs) as pool:
             before = dict(zip(files, pool.map(lint, [texts[p] for p in files], chunksize=4)))
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        applied = subprocess.run([sys.executable, "-m", "cfnfix.cli", "apply", "--unsafe-fixes", "--only-templates",
-                                  *map(str, files)], capture_output=True, text=True, env=env, cwd=scratch)
+        command = [sys.executable, "-m", "cfnfix.cli", "apply", "--unsafe-fixes", "--only-templates"]
+        command += ["--cfn-lint"] if cfn_lint else []
+        applied = subprocess.run([*command, *map(str, files)], capture_output=True, text=True, env=env, cwd=scratch)
         # a template apply left as it was keeps its findings: only the rewritten ones are linted again
         rewritten = [p for p in files if p.read_text(encoding="utf-8") != texts[p]]
         with ProcessPoolExecutor(jobs) as pool:
@@ -100,6 +102,7 @@ def measure(folder: Path, jobs: int = os.cpu_count() or 1) -> dict:
         "removed": dict(sorted(removed.items())),
         "added": dict(sorted(added.items())),
         "added_where": added_where,
+        "left": dict(sorted(Counter(rule for found in after.values() for rule, _, _ in found).items())),
     }
 
 
@@ -107,12 +110,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--cfn-lint", action="store_true", help="fix with `apply --cfn-lint` (cfn-lint's findings too)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="cfn-lint processes")
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
         print(f"lint_yield: {args.folder}: not a folder", file=sys.stderr)
         return 2
-    figures = measure(args.folder, args.jobs)
+    figures = measure(args.folder, args.jobs, args.cfn_lint)
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
@@ -125,6 +129,7 @@ def main(argv: list[str]) -> int:
     print("\n| cfn-lint rule | removed | added |\n|---|---|---|")
     for rule in sorted(set(figures["removed"]) | set(figures["added"])):
         print(f"| {rule} | {figures['removed'].get(rule, 0)} | {figures['added'].get(rule, 0)} |")
+    print("rules left: " + (", ".join(f"{rule} {n}" for rule, n in figures["left"].items()) or "none"))
     for rule, places in figures["added_where"].items():
         for place in places:
             print(f"added {rule}: {place}")
