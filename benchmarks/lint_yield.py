@@ -65,7 +65,8 @@ def templates(folder: Path) -> list[Path]:
 def measure(folder: Path, jobs: int = os.cpu_count() or 1, cfn_lint: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "copy"
-        shutil.copytree(folder, copy, symlinks=False)
+        # files only, not their modes: the copies must be writable even where FOLDER is not
+        shutil.copytree(folder, copy, symlinks=False, copy_function=shutil.copyfile)
         files = templates(copy)
         texts = {p: p.read_text(encoding="utf-8") for p in files}
         with ProcessPoolExecutor(jobs) as pool:
