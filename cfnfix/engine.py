@@ -399,7 +399,20 @@ def _write_pass(doc: Document, chosen: list[Finding], style: Any, held: dict[tup
             held[_key(finding)] = f"cfnfix cannot write this fix: {exc.problem.message}"
     if not writable:
         return doc, []
-    return write(doc, ops(writable), style, log), writable
+    try:
+        return write(doc, ops(writable), style, log), writable
+    except WriteError:
+        pass
+    # each writes alone but not all together: keep them in order while they still write, so the
+    # one that breaks the write is named (with its position) instead of failing the whole file
+    kept: list[Finding] = []
+    for finding in writable:
+        try:
+            write(doc, ops([*kept, finding]), style)
+            kept.append(finding)
+        except WriteError as exc:
+            held[_key(finding)] = f"cfnfix cannot write this fix together with the others: {exc.problem.message}"
+    return write(doc, ops(kept), style, log), kept
 
 
 def _unwritable(doc: Document, finding: Finding, style: Any) -> str:

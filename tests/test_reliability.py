@@ -345,6 +345,48 @@ def test_check_marks_that_fix_not_fixable():
     assert report.text([checked]).splitlines()[-1] == "Found 2 findings (1 fixable with `cfnfix apply`, marked [*])."
 
 
+def test_a_write_that_does_not_verify_names_the_fix_with_its_position(tmp_path, monkeypatch, capsys):
+    # issue 17 item 5: a refused write says which fix, with file, line and column, and writes nothing
+    from cfnfix import writer
+
+    path = tmp_path / "t.yaml"
+    path.write_text(HARDCODED_ROLE)
+    monkeypatch.setattr(writer, "same", lambda a, b: False)  # every written text reads back wrong
+    assert cli.main(["apply", "--jobs", "1", "--select", "CFX101", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{path}:8:16: CFX101 ScalableTarget Target hard-codes the service-linked role ")
+    assert out[0].endswith(" (not fixed: cfnfix cannot write this fix: the edited text does not read back as the "
+                           "patched data; nothing was written)")
+    assert out[1:] == ["Fixed 0 findings in 0 files; 1 remain."]
+    assert path.read_text() == HARDCODED_ROLE
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.yaml"]
+
+
+def test_fixes_that_write_alone_but_not_together_keep_the_first_and_name_the_other(monkeypatch):
+    from cfnfix import writer
+
+    from .helpers import SLR
+
+    text = ALIASED.format(slr=SLR).replace("    Metadata: &common\n      MaxCapacity: 2\n", "") \
+        .replace("      <<: *common\n", "      MaxCapacity: 2\n")
+    real_same = writer.same
+
+    def both_fixed_reads_back_wrong(a, b):
+        if not (isinstance(a, dict) and "Resources" in a):  # same() recurses: judge only the whole template
+            return real_same(a, b)
+        targets = a["Resources"]["TargetA"]["Properties"], a["Resources"]["TargetB"]["Properties"]
+        return real_same(a, b) and any("RoleARN" in t for t in targets)
+
+    monkeypatch.setattr(writer, "same", both_fixed_reads_back_wrong)
+    fixed = cfnfix.fix_text(text, "yaml")
+    assert fixed.error is None
+    assert fixed.text == text.replace(f"      RoleARN: !Sub {SLR}\n", "", 1)
+    [left] = fixed.remaining
+    assert (left.pointer, left.fix, left.line, left.column) == ("/Resources/TargetB/Properties/RoleARN", None, 16, 16)
+    assert left.message.endswith(" (not fixed: cfnfix cannot write this fix together with the others: the edited "
+                                 "text does not read back as the patched data; nothing was written)")
+
+
 # -- item 15: what CloudFormation rejects is an error with a position ---------------------------
 
 UNKNOWN = ("{} (short form {}) is not a CloudFormation function, so CloudFormation rejects the template "
