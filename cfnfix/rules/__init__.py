@@ -19,18 +19,24 @@ def _describe(rule: type[Rule], where: str) -> str:
     return f"{rule.code} {rule.name} ({where} {rule.__module__}.{rule.__qualname__})"
 
 
-@lru_cache(maxsize=1)
-def builtin_rules() -> tuple[type[Rule], ...]:
-    found: dict[str, type[Rule]] = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
+def defined_in_package(package: str, path: list[str], base: type, what: str) -> tuple[type, ...]:
+    """The subclasses of ``base`` defined in the modules of a package, by their ``code``; a code
+    used twice is a programming error (``what`` names it in the message)."""
+    found: dict[str, type] = {}
+    for info in pkgutil.iter_modules(path):
+        module = importlib.import_module(f"{package}.{info.name}")
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule \
+            if isinstance(value, type) and issubclass(value, base) and value is not base \
                     and value.__module__ == module.__name__:
                 if value.code in found:
-                    raise RuntimeError(f"rule code {value.code} is used twice")
+                    raise RuntimeError(f"{what} {value.code} is used twice")
                 found[value.code] = value
     return tuple(found[code] for code in sorted(found))
+
+
+@lru_cache(maxsize=1)
+def builtin_rules() -> tuple[type[Rule], ...]:
+    return defined_in_package(__name__, __path__, Rule, "rule code")
 
 
 def plugin_rules() -> list[tuple[type[Rule], str]]:

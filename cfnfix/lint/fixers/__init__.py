@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from functools import lru_cache
 
+from ...rules import defined_in_package
 from ..fixer import Fixer
 
 
 @lru_cache(maxsize=1)
 def all_fixers() -> tuple[type[Fixer], ...]:
-    found: dict[str, type[Fixer]] = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Fixer) and value is not Fixer \
-                    and value.__module__ == module.__name__:
-                if value.code in found:
-                    raise RuntimeError(f"cfn-lint id {value.code} has two fixers")
-                found[value.code] = value
-    return tuple(found[code] for code in sorted(found))
-
+    return defined_in_package(__name__, __path__, Fixer, "cfn-lint id")
 
 
 def find_fixer(code_or_name: str) -> type[Fixer] | None:
