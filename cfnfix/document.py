@@ -97,7 +97,9 @@ def _json_mistake(text: str) -> ParseError | None:
     i, n = 0, len(text)
     while i < n:
         c = text[i]
-        if c == '"':
+        if c in "\"'" and not _starts_token(text, i):
+            pass  # inside a YAML plain scalar (`0"`, `it's`): not a string's opening quote
+        elif c == '"':
             i += 1
             while i < n and text[i] != '"':
                 i += 2 if text[i] == "\\" else 1
@@ -120,6 +122,13 @@ def _json_mistake(text: str) -> ParseError | None:
                                     "CloudFormation rejects the template")
         i += 1
     return None
+
+
+def _starts_token(text: str, index: int) -> bool:
+    j = index - 1
+    while j >= 0 and text[j] in " \t\r\n":
+        j -= 1
+    return j < 0 or text[j] in "{[,:"
 
 
 def _at(text: str, index: int, message: str) -> ParseError:

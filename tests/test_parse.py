@@ -204,3 +204,14 @@ def test_yaml_flow_style_with_a_slash_star_in_a_single_quoted_string_is_yaml():
     doc = parse_bytes(raw, "t.yaml")
     assert doc.format == "yaml"
     assert doc.data["Resources"]["Vpc"]["Properties"] == {"Alpha": [["arn:aws:s3:::bucket/*"]]}
+
+
+def test_a_quote_inside_a_yaml_plain_scalar_opens_no_string():
+    # found by the property test: the `"` of the plain scalar `0"` made the JSON-mistake scan read
+    # `"], Beta: '"` as a string, and then `/*` in the next single-quoted string as a comment
+    raw = (b"{AWSTemplateFormatVersion: '2010-09-09', Resources: {Vpc: {Type: 'AWS::X::Y', Properties: {\n"
+           b"        Alpha: [0\"], Beta: '\"', Gamma: 'arn:aws:s3:::bucket/*'}}}}\n")
+    doc = parse_bytes(raw, "t.yaml")
+    assert doc.format == "yaml"
+    assert doc.data["Resources"]["Vpc"]["Properties"] == {"Alpha": ['0"'], "Beta": '"',
+                                                           "Gamma": "arn:aws:s3:::bucket/*"}
