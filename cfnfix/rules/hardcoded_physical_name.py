@@ -102,7 +102,9 @@ class HardcodedPhysicalName(Rule):
     ## Fix
     With the default strategy `suffix`, the name becomes an `Fn::Sub` ending with the template's own
     suffix parameter: the one its other names end with, else `EnvironmentSuffix`, `Environment` or
-    `Stage`. Without one it ends with `${AWS::StackName}`, or, where a 128-character stack name
+    `Stage` (for a lowercase name such as a bucket's, only a parameter whose `AllowedValues` or
+    `AllowedPattern` keep it lowercase; its length is its `MaxLength`, else its longest allowed
+    value or its default). Without one it ends with `${AWS::StackName}`, or, where a 128-character stack name
     would break the type's naming rules (S3 lowercase and 63 characters, IAM roles and Lambda
     functions 64, load balancers 32, IAM names that are global to the account), with the first 8
     hex digits of the stack id's UUID (lowercase, unique per stack). A `.fifo` queue or topic keeps
@@ -258,30 +260,24 @@ def _used_elsewhere(template: Template, found: _Found) -> bool:
     longest = max(chunks, key=len)
     # the name where it stands alone: in an ARN or a path, not inside a longer name
     use = re.compile(r"(?<![A-Za-z0-9_-])" + re.escape(longest) + r"(?![A-Za-z0-9_-])")
-    return use.search(_strings_outside(template, found.resource, found.property)) is not None
+    own: list[str] = []
+    _strings(found.value, own)
+    return len(use.findall(_all_strings(template))) > len(use.findall("\x00".join(own)))
 
 
-def _strings_outside(template: Template, resource: str, prop: str) -> str:
-    """Every string of the template but the one name property, joined (one text to search)."""
+_INDEXED: list[tuple[Template, str]] = []  # the last template's strings: its findings share one index
+
+
+def _all_strings(template: Template) -> str:
+    """Every string of the template but its Description, joined (one text to search)."""
+    if _INDEXED and _INDEXED[0][0] is template:
+        return _INDEXED[0][1]
     out: list[str] = []
-    for section, entries in template.data.items():
-        if section == "Description":
-            continue  # prose about the name is no use of it
-        if section != "Resources" or not isinstance(entries, dict):
-            _strings(entries, out)
-            continue
-        for name, body in entries.items():
-            if name != resource or not isinstance(body, dict):
-                _strings(body, out)
-                continue
-            for key, part in body.items():
-                if key != "Properties" or not isinstance(part, dict):
-                    _strings(part, out)
-                    continue
-                for inner, item in part.items():
-                    if inner != prop:
-                        _strings(item, out)
-    return "\x00".join(out)
+    # prose about the name is no use of it
+    _strings({k: v for k, v in template.data.items() if k != "Description"}, out)
+    text = "\x00".join(out)
+    _INDEXED[:] = [(template, text)]
+    return text
 
 
 def _strings(value: Any, out: list[str]) -> None:
@@ -333,7 +329,7 @@ def _endings(found: _Found, resource: Resource, template: Template,
     out = []
     parameter = found.sibling or _suffix_parameter(template)
     if parameter is not None:
-        samples = _parameter_samples(template.parameters[parameter])
+        samples = _parameter_samples(template.parameters[parameter], limits)
         if samples:
             out.append(("${" + parameter + "}", {}, {parameter: samples}))
     if not found.unsuffixed:
@@ -350,18 +346,26 @@ def _suffix_parameter(template: Template) -> str | None:
     return next((by_name[n] for n in _SUFFIX_PARAMETERS if n in by_name), None)
 
 
-def _parameter_samples(parameter: Parameter) -> list[str]:
-    """The values a parameter can take as far as the template says: its allowed values, or its default."""
+def _parameter_samples(parameter: Parameter, limits: _Limits) -> list[str]:
+    """The values a parameter can take as far as the template says: its allowed values, or its
+    default (for a lowercase name, only when its AllowedPattern rules out capitals and underscores)."""
     if parameter.type != "String":
         return []
     if parameter.allowed_values:
         return [v for v in parameter.allowed_values if isinstance(v, str)]
+    if limits.lowercase and not _lowercase_only(parameter.raw.get("AllowedPattern")):
+        return []
     if isinstance(parameter.default, str) and parameter.default:
         maximum = parameter.raw.get("MaxLength")
         if isinstance(maximum, int) and maximum > len(parameter.default):
             return [parameter.default, parameter.default[0] * maximum]
         return [parameter.default]
     return []
+
+
+def _lowercase_only(pattern: Any) -> bool:
+    compiled = _compiled(pattern) if isinstance(pattern, str) else None
+    return compiled is not None and not any(compiled.fullmatch(c) for c in ("A", "_", "Z"))
 
 
 def _expansions(text: str, samples: dict[str, list[str]]) -> list[str]:
