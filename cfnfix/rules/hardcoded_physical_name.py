@@ -258,11 +258,27 @@ def _used_elsewhere(template: Template, found: _Found) -> bool:
     if not chunks:
         return False
     longest = max(chunks, key=len)
-    # the name where it stands alone: in an ARN or a path, not inside a longer name
-    use = re.compile(r"(?<![A-Za-z0-9_-])" + re.escape(longest) + r"(?![A-Za-z0-9_-])")
     own: list[str] = []
     _strings(found.value, own)
-    return len(use.findall(_all_strings(template))) > len(use.findall("\x00".join(own)))
+    everything, mine = _all_strings(template), "\x00".join(own)
+    if everything.count(longest) <= mine.count(longest):
+        return False  # a plain count settles most names: only the name itself holds it
+    return _standalone(everything, longest) > _standalone(mine, longest)
+
+
+_NAME_CHARACTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _standalone(text: str, name: str) -> int:
+    """How often ``name`` stands alone in ``text``: in an ARN or a path, not inside a longer name."""
+    count, start = 0, text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        if (start == 0 or text[start - 1] not in _NAME_CHARACTER) and \
+                (end == len(text) or text[end] not in _NAME_CHARACTER):
+            count += 1
+        start = text.find(name, start + 1)
+    return count
 
 
 _INDEXED: list[tuple[Template, str]] = []  # the last template's strings: its findings share one index
