@@ -393,7 +393,8 @@ def _explain(results: list, overrides: dict[str, Any], config: str | None) -> No
             continue
         source = config or find_config(Path(os.path.dirname(r.path) or ".").resolve())
         rules = ", ".join(rule.code for rule in settings.rule_instances()) or "none"
-        print(f"cfnfix: {r.path}: settings from {source or 'defaults'}; rules {rules}", file=sys.stderr)
+        passes = f"; fixed in {r.fix.passes} pass{'es' * (r.fix.passes != 1)}" if r.fix is not None else ""
+        print(f"cfnfix: {r.path}: settings from {source or 'defaults'}; rules {rules}{passes}", file=sys.stderr)
 
 
 def _run_stdin(args: argparse.Namespace, mode: str, overrides: dict[str, Any]) -> int:

@@ -17,8 +17,12 @@ def public_albs(template: Template) -> list[Resource]:
 
 
 def listeners(template: Template, alb: str) -> list[Resource]:
-    return [r for r in template.of_type("AWS::ElasticLoadBalancingV2::Listener")
-            if alb in value_targets(r.properties.get("LoadBalancerArn"))]
+    """The ALB's listeners in file order, found through the reference graph (not by going
+    through every listener of the template for every load balancer)."""
+    sources = dict.fromkeys(edge.source for edge in template.graph.referrers(alb))
+    found = [template.resources[name] for name in sources]
+    return [r for r in found if r.type == "AWS::ElasticLoadBalancingV2::Listener"
+            and alb in value_targets(r.properties.get("LoadBalancerArn"))]
 
 
 def serves_https(template: Template, alb: str) -> bool:

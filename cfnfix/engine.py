@@ -58,6 +58,9 @@ class FixResult:
     # the splices that turn ``original`` into ``text``: (start, end, new text), offsets into ``original``
     edits: tuple[TextEdit, ...] = field(default=(), repr=False)
     rejected: tuple[Any, ...] = ()  # lint.verify.Rejection: fixes cfn-lint's second run refused
+    passes: int = 0  # passes of fix and write that wrote something, in the run that gave ``text``
+    # ``text`` parsed (the last pass re-parsed it to verify): the limits are counted on it
+    fixed_data: Any = field(default=None, repr=False, compare=False)
 
     @property
     def changed(self) -> bool:
@@ -151,7 +154,8 @@ def _detect(doc: Document, settings: Settings, rules: list[Rule] | None, positio
                            f"the suppression of {s.code} matches no finding; remove it", s.pointer, s.resource), None)
                   for s in suppressions if s not in used and settings.enabled(s.code.ljust(6, "0"))]
     # the order fixes are built and chosen in: by rule, then top to bottom (new outputs follow the resources)
-    found.sort(key=lambda item: (item[0].code, jp.document_order(doc.data, jp.split(item[0].pointer)),
+    key_positions: dict[int, dict[str, int]] = {}
+    found.sort(key=lambda item: (item[0].code, jp.document_order(doc.data, jp.split(item[0].pointer), key_positions),
                                  item[0].pointer))
     shared = Plan(template) if one_pass else None
     findings: list[Finding] = []
@@ -243,8 +247,7 @@ def _select(findings: list[Finding], settings: Settings,
     whose shared pieces it reuses; the rest wait a pass."""
     chosen: list[Finding] = []
     numbers: set[int] = set()
-    written: list[tuple[str, ...]] = []
-    read: list[tuple[str, ...]] = []
+    written, read = jp.PathSet(), jp.PathSet()
     for number, finding in enumerate(findings):
         if not _allowed(finding.fix, settings) or _identity(finding) in refused:
             continue
@@ -253,13 +256,14 @@ def _select(findings: list[Finding], settings: Settings,
         assert finding.fix is not None
         writes, reads = finding.fix.paths(), finding.fix.read_paths()
         # it may not write where a chosen fix writes or was built from, nor be built from what one writes
-        if any(jp.related(a, b) for a in writes for b in written + read) \
-                or any(jp.related(a, b) for a in reads for b in written):
+        if any(written.related(a) or read.related(a) for a in writes) or any(written.related(a) for a in reads):
             continue
         chosen.append(finding)
         numbers.add(number)
-        written.extend(writes)
-        read.extend(reads)
+        for path in writes:
+            written.add(path)
+        for path in reads:
+            read.add(path)
     return chosen
 
 
@@ -287,7 +291,7 @@ def _fix_passes(doc: Document, settings: Settings, path: str | None,
     rules = settings.rule_instances()
     rejected: list[Any] = []
     try:
-        doc, applied, patch, log = _passes(original, settings, rules, frozenset(), held)
+        doc, applied, patch, log, passes = _passes(original, settings, rules, frozenset(), held)
         if settings.cfn_lint and applied:
             from .lint.verify import rejections
 
@@ -296,7 +300,7 @@ def _fix_passes(doc: Document, settings: Settings, path: str | None,
                 if not refused:
                     break
                 rejected += refused
-                doc, applied, patch, log = _passes(original, settings, rules,
+                doc, applied, patch, log, passes = _passes(original, settings, rules,
                                                    frozenset(_identity(r.finding) for r in rejected), held)
                 if not applied:
                     break
@@ -313,7 +317,7 @@ def _fix_passes(doc: Document, settings: Settings, path: str | None,
         return FixResult(path, original.format, original.text, original.text, error=problem)
     return FixResult(path, original.format, original.text, doc.text, tuple(applied), tuple(remaining),
                      tuple(patch), suppressed, new_bytes=doc.to_bytes(), edits=tuple(log.edits()),
-                     rejected=tuple(rejected))
+                     rejected=tuple(rejected), passes=passes, fixed_data=doc.data)
 
 
 def _alone(original: Document, finding: Finding) -> str | None:
@@ -338,7 +342,8 @@ def _identity(finding: Finding) -> tuple[str, str, str]:
 
 
 def _passes(original: Document, settings: Settings, rules: list[Rule], refused: frozenset,
-            held: dict[tuple[str, str], str]) -> tuple[Document, list[Finding], list[dict[str, Any]], Any]:
+            held: dict[tuple[str, str], str]) -> tuple[Document, list[Finding], list[dict[str, Any]], Any, int]:
+    """The fixed document, the fixes applied, their patch, the edit log, and how many passes wrote."""
     from .style import style_of
     from .writer import EditLog
 
@@ -346,6 +351,7 @@ def _passes(original: Document, settings: Settings, rules: list[Rule], refused: 
     log = EditLog(len(original.text))
     applied: list[Finding] = []
     patch: list[dict[str, Any]] = []
+    passes = 0
     for _ in range(MAX_PASSES):
         findings, suppressed, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
         findings = [_without_held_fix(f, held) for f in findings]
@@ -355,6 +361,7 @@ def _passes(original: Document, settings: Settings, rules: list[Rule], refused: 
         if not chosen:
             break
         doc, chosen = _write_pass(doc, chosen, style_of(original), held, log)
+        passes += 1
         applied.extend(chosen)
         patch.extend(dict(op) for finding in chosen for op in finding.fix.patch)  # type: ignore[union-attr]
     else:
@@ -363,7 +370,7 @@ def _passes(original: Document, settings: Settings, rules: list[Rule], refused: 
         pending = sorted({f.code for f in _select(findings, settings, needs, refused)})
         if pending:
             raise CfnfixError(Problem(f"fixes did not converge in {MAX_PASSES} passes: {', '.join(pending)}"))
-    return doc, applied, patch, log
+    return doc, applied, patch, log, passes
 
 
 def _key(finding: Finding) -> tuple[str, str]:
@@ -472,6 +479,8 @@ def _over_limit(original: Document, result: FixResult) -> tuple[list[tuple[str, 
 
 
 def _data_of(result: FixResult) -> Any:
+    if result.fixed_data is not None:
+        return result.fixed_data
     return parse_text(result.text, result.format).data
 
 

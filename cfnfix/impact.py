@@ -101,8 +101,11 @@ def impact_of(patch: Iterable[dict[str, Any]], template: Template) -> Impact | N
     before: dict[str, Any] = {}
     if "Resources" in template.data:
         resources = _section(template.data, "Resources")
-        # in the template's order, so the impact lists read top to bottom
-        before["Resources"] = {name: body for name, body in resources.items() if name in touched_resources}
+        # in the template's order, so the impact lists read top to bottom; found by name, not by
+        # going through every resource for every fix
+        order = template.resource_order
+        present = sorted((name for name in touched_resources if name in resources), key=order.__getitem__)
+        before["Resources"] = {name: resources[name] for name in present}
     if touched_parameters and "Parameters" in template.data:
         before["Parameters"] = template.data["Parameters"]
     try:

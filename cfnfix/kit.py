@@ -296,16 +296,14 @@ class Plan:
 
     def __init__(self, template: Template):
         self.template = template
-        self._taken: set[str] = set()
-        for section in SECTIONS:
-            entries = template.data.get(section)
-            if isinstance(entries, dict):
-                self._taken.update(entries)
+        # the template's names, shared by every Plan of the template rather than copied per fix
+        self._taken: frozenset[str] = template.names
         self._reserved: dict[str, int] = {}             # name -> the fix that reserved it
         self._pieces: dict[tuple[str, str, str], tuple[str, int]] = {}  # (section, wanted, body) -> (name, fix)
         self._section_ops: dict[tuple[str, int], dict[str, Any]] = {}   # a section this fix creates
         self._fix = 0
         self._needs: set[int] = set()
+        self._mine: list[tuple[dict[Any, Any], Any]] = []  # (table, key) this fix entered
 
     # -- what the engine calls around each fix -------------------------------------------------
 
@@ -313,14 +311,16 @@ class Plan:
         """The fix numbered ``number`` (in the order they are chosen) is being built."""
         self._fix = number
         self._needs = set()
+        self._mine = []
 
     def end(self, keep: bool) -> frozenset[int]:
         """The fix is built: the earlier fixes it reuses pieces of. ``keep=False`` (a fix that this
         pass will not apply) gives back what it reserved, so later fixes add those pieces themselves."""
         if not keep:
-            self._reserved = {n: f for n, f in self._reserved.items() if f != self._fix}
-            self._pieces = {k: v for k, v in self._pieces.items() if v[1] != self._fix}
-            self._section_ops = {k: v for k, v in self._section_ops.items() if k[1] != self._fix}
+            # only what this fix entered goes: a pass builds thousands of fixes
+            for table, key in self._mine:
+                table.pop(key, None)
+        self._mine = []
         return frozenset(self._needs)
 
     # -- what rules call -------------------------------------------------------------------------
@@ -338,8 +338,12 @@ class Plan:
             tail = str(number)
             name = stem[:MAX_ID - len(tail)] + tail
             number += 1
-        self._reserved[name] = self._fix
+        self._reserve(name)
         return name
+
+    def _reserve(self, name: str) -> None:
+        self._reserved[name] = self._fix
+        self._mine.append((self._reserved, name))
 
     def ensure_parameter(self, name: str, spec: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         """The parameter to ``Ref`` for ``spec`` and the ops that add it: ``name`` itself (or a name
@@ -390,8 +394,9 @@ class Plan:
                 self._needs.add(owner)
             return chosen, []
         chosen = name if valid_id(name) and self.is_free(name) else self.fresh_id(name, section)
-        self._reserved[chosen] = self._fix
+        self._reserve(chosen)
         self._pieces[key] = (chosen, self._fix)
+        self._mine.append((self._pieces, key))
         if isinstance(self.template.data.get(section), dict):
             return chosen, [add_op((section, chosen), body, before=before, after=after)]
         created = self._section_ops.get((section, self._fix))
@@ -402,4 +407,5 @@ class Plan:
             return chosen, []
         op = add_op((section,), {chosen: body})
         self._section_ops[(section, self._fix)] = op
+        self._mine.append((self._section_ops, (section, self._fix)))
         return chosen, [op]

@@ -36,6 +36,23 @@ def related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return is_prefix(a, b) or is_prefix(b, a)
 
 
+class PathSet:
+    """Paths, asked whether any of them is ``related`` to a path in time of the path's length,
+    not of how many paths there are (a pass of ``apply`` checks thousands of fixes' paths)."""
+
+    def __init__(self) -> None:
+        self._paths: set[tuple[str, ...]] = set()
+        self._prefixes: set[tuple[str, ...]] = set()  # every path and every prefix of one
+
+    def add(self, path: tuple[str, ...]) -> None:
+        self._paths.add(path)
+        self._prefixes.update(path[:i] for i in range(len(path) + 1))
+
+    def related(self, path: tuple[str, ...]) -> bool:
+        """Whether ``path`` is one of the paths, inside one, or holds one."""
+        return path in self._prefixes or any(path[:i] in self._paths for i in range(len(path)))
+
+
 def resolve(data: Any, parts: Iterable[str]) -> Any:
     """The value at ``parts`` in ``data``; KeyError/IndexError when absent."""
     node = data
@@ -49,15 +66,23 @@ def resolve(data: Any, parts: Iterable[str]) -> Any:
     return node
 
 
-def document_order(data: Any, parts: Iterable[str]) -> tuple[int, ...]:
+def document_order(data: Any, parts: Iterable[str],
+                   positions: dict[int, dict[str, int]] | None = None) -> tuple[int, ...]:
     """Where ``parts`` stands in ``data`` read top to bottom, as a sortable key: each part's index
     among its siblings (mappings keep the file's key order). A missing part sorts after its
-    siblings."""
+    siblings. ``positions``, a dict the caller keeps while it orders many pointers of one
+    ``data``, holds each mapping's key positions so they are counted once, not once per pointer."""
     key: list[int] = []
     node = data
     for part in parts:
         if isinstance(node, dict) and part in node:
-            key.append(list(node).index(part))
+            if positions is None:
+                key.append(list(node).index(part))
+            else:
+                index = positions.get(id(node))
+                if index is None:
+                    index = positions[id(node)] = {name: i for i, name in enumerate(node)}
+                key.append(index[part])
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             key.append(int(part))

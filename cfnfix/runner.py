@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -45,6 +46,29 @@ class FileResult:
 
 def process(path: str, named: bool, mode: Mode, settings: Settings, raw: bytes | None = None) -> FileResult:
     """One file; with ``raw`` (a template read from stdin) ``path`` only names it and nothing is written."""
+    with _collector_paused():
+        return _process(path, named, mode, settings, raw)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while one file is read, checked and fixed, and on again
+    after it (where it then collects whatever cycles the file left).
+
+    A parse makes hundreds of thousands of dicts, lists and nodes that live until the file is
+    done and hold no cycles; every full collection walks all of them again, which made apply
+    on large templates spend more time collecting than fixing (see docs/performance.md)."""
+    if not gc.isenabled():  # a caller that manages the collector itself keeps its choice
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _process(path: str, named: bool, mode: Mode, settings: Settings, raw: bytes | None) -> FileResult:
     try:
         snapshot = None  # a template from stdin: nothing is written back
         if raw is None:

@@ -24,7 +24,8 @@ class Node:
     position costs only the nodes on its path.
     """
 
-    __slots__ = ("kind", "start", "end", "flow", "style", "tag", "_keys", "_children", "shared", "_expand")
+    __slots__ = ("kind", "start", "end", "flow", "style", "tag", "_keys", "_children", "shared", "_expand",
+                 "_index")
 
     def __init__(self, kind: str, start: int, end: int, *, flow: bool = False, style: str = "",
                  tag: str | None = None, shared: bool = False, expand: Callable[[Node], None] | None = None):
@@ -38,6 +39,7 @@ class Node:
         self._children: list[Node] = []
         self.shared = shared
         self._expand = expand
+        self._index: dict[str, int] | None = None  # key name -> position, built on the first lookup
 
     def _fill(self) -> None:
         expand, self._expand = self._expand, None
@@ -53,6 +55,7 @@ class Node:
     @keys.setter
     def keys(self, value: list[Key]) -> None:
         self._keys = value
+        self._index = None
 
     @property
     def children(self) -> list[Node]:
@@ -70,10 +73,8 @@ class Node:
     def child(self, part: str) -> Node | None:
         """The child node at one pointer part, or None."""
         if self.kind == MAP:
-            for i, key in enumerate(self.keys):
-                if key.name == part:
-                    return self.children[i]
-            return None
+            i = self.key_index(part)
+            return self.children[i] if i >= 0 else None
         if self.kind == SEQ:
             if part.isdigit() and int(part) < len(self.children):
                 return self.children[int(part)]
@@ -83,10 +84,18 @@ class Node:
         return None
 
     def key_index(self, name: str) -> int:
-        for i, key in enumerate(self.keys):
-            if key.name == name:
-                return i
-        return -1
+        """The position of the key ``name`` (the first, should a reader keep duplicates), or -1."""
+        keys = self.keys
+        index = self._index
+        if index is None or len(index) > len(keys) or (keys and keys[-1].name not in index):
+            # a dict once per node, not a scan per lookup: a pointer into a large Resources
+            # mapping would otherwise cost the mapping's size; readers append keys while
+            # filling a node, so an index that missed the last key is built again
+            index = {}
+            for i, key in enumerate(keys):
+                index.setdefault(key.name, i)
+            self._index = index
+        return index.get(name, -1)
 
 
 @dataclass(frozen=True, slots=True)

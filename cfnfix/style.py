@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
@@ -82,6 +83,13 @@ def blank_lines_between(text: str, node: Node | None) -> bool:
     """Whether most entries of a block mapping are set apart by blank lines."""
     if node is None or node.kind != MAP or node.flow or len(node.keys) < 2:
         return False
+    return _blank_lines_between(text, node)
+
+
+@lru_cache(maxsize=4)  # few: an entry keeps its document's text and nodes alive
+def _blank_lines_between(text: str, node: Node) -> bool:
+    # once per mapping of a text, not once per entry a pass adds to it (Resources has thousands);
+    # a str caches its hash and the node hashes by identity, so a lookup costs nothing
     gaps = [text[node.children[i].end:node.keys[i + 1].start] for i in range(len(node.keys) - 1)]
     blank = sum(1 for gap in gaps if "\n\n" in gap.replace("\r", "").replace(" ", "").replace("\t", ""))
     return blank * 2 > len(gaps)

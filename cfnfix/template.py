@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any, Callable, Hashable, Iterator
 
 from dataclasses import dataclass, field
 
@@ -104,25 +104,57 @@ class Template(_Frozen):
     # -- queries rules need ----------------------------------------------------------------
 
     def of_type(self, *types: str) -> list[Resource]:
-        return [r for r in self.resources.values() if r.type in types]
+        """The resources of ``types``, in the template's order."""
+        by_type = self.resources_by_type
+        if len(types) == 1:
+            return list(by_type.get(types[0], ()))
+        wanted = [r for t in dict.fromkeys(types) for r in by_type.get(t, ())]
+        order = self.resource_order
+        return sorted(wanted, key=lambda r: order[r.name])
+
+    @cached_property
+    def resources_by_type(self) -> dict[str, list[Resource]]:
+        # built once: rules ask for their types once per finding, and a template has thousands
+        by_type: dict[str, list[Resource]] = {}
+        for resource in self.resources.values():
+            by_type.setdefault(resource.type, []).append(resource)
+        return by_type
+
+    @cached_property
+    def resource_order(self) -> dict[str, int]:
+        """Each entry's position in the ``Resources`` mapping (the file's order), well-formed or not."""
+        return {name: i for i, name in enumerate(_dict(self.data.get("Resources")))}
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Every name a Ref, GetAtt, Condition or FindInMap can use: the entries of Parameters,
+        Mappings, Conditions, Resources and Outputs, well-formed or not."""
+        taken: set[str] = set()
+        for section in ("Parameters", "Mappings", "Conditions", "Resources", "Outputs"):
+            entries = self.data.get(section)
+            if isinstance(entries, dict):
+                taken.update(entries)
+        return frozenset(taken)
 
     @cached_property
     def graph(self) -> "Graph":
         return Graph(self)
 
-    def unused_name(self, wanted: str, section: str = "Resources") -> str:
-        """``wanted``, or ``wanted2``, ``wanted3``... whichever the section does not have yet."""
-        taken = _dict(self.data.get(section))
-        taken_all = set(taken) | (set(self.resources) | set(self.parameters) if section != "Outputs" else set())
-        if wanted not in taken_all:
-            return wanted
-        n = 2
-        while f"{wanted}{n}" in taken_all:
-            n += 1
-        return f"{wanted}{n}"
+    def derived(self, key: Hashable, build: Callable[["Template"], Any]) -> Any:
+        """``build(self)``, computed once per template and ``key``: an index a rule would
+        otherwise rebuild from every resource for every finding."""
+        cache = self.derived_values
+        if key not in cache:
+            cache[key] = build(self)
+        return cache[key]
+
+    @cached_property
+    def derived_values(self) -> dict[Hashable, Any]:
+        """What ``derived`` has computed for this template."""
+        return {}
 
     def has_iam_resources(self) -> bool:
-        return any(r.type.startswith("AWS::IAM::") for r in self.resources.values())
+        return any(t.startswith("AWS::IAM::") for t in self.resources_by_type)
 
     def skipped(self) -> bool:
         """A SAM or macro template: rules may still read it, but skip what they cannot model."""

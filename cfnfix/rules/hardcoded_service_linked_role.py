@@ -150,14 +150,22 @@ def _namespace(target: Resource, principal: str, table: dict[str, Any]) -> str |
 
 def _existing_role(template: Template, policy: str, trust: list[str]) -> str | None:
     """A role of the template that already trusts Application Auto Scaling with this policy."""
+    for name, document, arns in template.derived(_roles, _roles):
+        if trust[-1] in document and any(arn.endswith("/" + policy) for arn in arns):
+            return name
+    return None
+
+
+def _roles(template: Template) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each role's name, trust policy as text and managed policy ARNs: read once per template,
+    not once per scalable target."""
+    roles = []
     for role in template.of_type("AWS::IAM::Role"):
         document = role.properties.get("AssumeRolePolicyDocument")
-        if not isinstance(document, dict) or trust[-1] not in str(document):
-            continue
         arns = role.properties.get("ManagedPolicyArns")
-        if isinstance(arns, list) and any((flatten(a) or "").endswith("/" + policy) for a in arns):
-            return role.name
-    return None
+        if isinstance(document, dict) and isinstance(arns, list):
+            roles.append((role.name, str(document), tuple(flatten(a) or "" for a in arns)))
+    return roles
 
 
 def _role(template: Template, policy: str, trust: list[str], emr: bool) -> dict[str, Any]:

@@ -188,20 +188,25 @@ def _shared_condition(template: Template, tables: tuple[str, ...]) -> str | None
 
 def _last_network_resource(template: Template, vpc: str, tables: tuple[str, ...]) -> str:
     """The last route table or route (in file order) that belongs to the VPC."""
-    last = vpc
+    in_vpc, routes_of = template.derived(_network, _network)
+    members = in_vpc.get(vpc, ())
+    mine = [name for name in members if template.resources[name].type == "AWS::EC2::RouteTable"]
+    mine += [route for table in set(tables) | set(members) for route in routes_of.get(table, ())]
+    return max(mine, key=template.resource_order.__getitem__, default=vpc)
+
+
+def _network(template: Template) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """VPC -> the resources whose VpcId names it, and route table -> the routes whose
+    RouteTableId names it: read once per template, not once per VPC."""
+    in_vpc: dict[str, list[str]] = {}
     for resource in template.resources.values():
-        if resource.type == "AWS::EC2::RouteTable" and vpc in value_targets(resource.properties.get("VpcId")):
-            last = resource.name
-        elif resource.type == "AWS::EC2::Route" and any(
-                t in tables or _table_in_vpc(template, t, vpc)
-                for t in value_targets(resource.properties.get("RouteTableId"))):
-            last = resource.name
-    return last
-
-
-def _table_in_vpc(template: Template, table: str, vpc: str) -> bool:
-    resource = template.resources.get(table)
-    return resource is not None and vpc in value_targets(resource.properties.get("VpcId"))
+        for vpc in dict.fromkeys(value_targets(resource.properties.get("VpcId"))):
+            in_vpc.setdefault(vpc, []).append(resource.name)
+    routes_of: dict[str, list[str]] = {}
+    for route in template.of_type("AWS::EC2::Route"):
+        for table in dict.fromkeys(value_targets(route.properties.get("RouteTableId"))):
+            routes_of.setdefault(table, []).append(route.name)
+    return in_vpc, routes_of
 
 
 def _source_ip_bucket_policy(template: Template) -> bool:
