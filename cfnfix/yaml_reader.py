@@ -214,8 +214,29 @@ def tree(text: str, loaded: YamlTree) -> Node:
     return _TreeBuilder(text, loaded.shared).node(loaded.root, False)
 
 
+class _Entries:
+    """A collection's entries as libyaml composed them (merge keys left out): each SourceMap node
+    is made from libyaml's marks when a lookup first reaches it."""
+
+    __slots__ = ("builder", "values", "names", "size")
+
+    def __init__(self, builder: _TreeBuilder, values: list[Any], names: list[str] | None):
+        self.builder = builder
+        self.values = values  # (key node, value node) pairs of a mapping, or a sequence's items
+        self.names = names
+        self.size = len(values)
+
+    def key(self, i: int) -> Key:
+        key_node = self.values[i][0]
+        return Key(key_node.value, key_node.start_mark.index, key_node.end_mark.index)
+
+    def child(self, i: int, parent: Node) -> Node:
+        value = self.values[i] if self.names is None else self.values[i][1]
+        return self.builder.node(value, parent.shared)
+
+
 class _TreeBuilder:
-    """SourceMap nodes from libyaml's, each collection's entries made on first use."""
+    """SourceMap nodes from libyaml's, each made when a lookup first reaches it."""
 
     def __init__(self, text: str, shared: set[int]):
         self.text = text
@@ -230,11 +251,12 @@ class _TreeBuilder:
             inner = Node(SCALAR, start, self._scalar_end(ynode), style=ynode.style or "", shared=shared)
         elif cls is SequenceNode:
             inner = Node(SEQ, start, self._end(ynode), flow=bool(ynode.flow_style), shared=shared,
-                         expand=lambda n: self._sequence(n, ynode))
+                         entries=_Entries(self, ynode.value, None))
         else:
-            has_merge = any(k.tag == MERGE for k, _ in ynode.value)
-            inner = Node(MAP, start, self._end(ynode), flow=bool(ynode.flow_style), shared=shared or has_merge,
-                         expand=lambda n: self._mapping(n, ynode))
+            pairs = [pair for pair in ynode.value if pair[0].tag != MERGE]
+            inner = Node(MAP, start, self._end(ynode), flow=bool(ynode.flow_style),
+                         shared=shared or len(pairs) != len(ynode.value),
+                         entries=_Entries(self, pairs, [key.value for key, _ in pairs]))
         # an empty value (`!GetAZs` alone) starts where it ends, not on the next line
         inner.start = min(self._skip_properties(start), max(inner.end, start))
         if tag is None:
@@ -243,16 +265,6 @@ class _TreeBuilder:
         wrapper.flow = inner.flow
         wrapper.children = [inner]
         return wrapper
-
-    def _sequence(self, node: Node, ynode: Any) -> None:
-        node.children = [self.node(item, node.shared) for item in ynode.value]
-
-    def _mapping(self, node: Node, ynode: Any) -> None:
-        for key_node, value_node in ynode.value:
-            if key_node.tag == MERGE:
-                continue
-            node.keys.append(Key(key_node.value, key_node.start_mark.index, key_node.end_mark.index))
-            node.children.append(self.node(value_node, node.shared))
 
     def _end(self, ynode: Any) -> int:
         """Where a value's content ends: a block collection's end mark runs over trailing comments."""
