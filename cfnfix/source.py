@@ -24,6 +24,12 @@ class Entries(Protocol):
 
     def child(self, i: int, parent: Node) -> Node: ...
 
+    def all_keys(self) -> list[Key]: ...
+
+    def all_children(self, parent: Node, made: dict[int, Node]) -> list[Node]:
+        """Every child, those in ``made`` (already reached) kept as they are."""
+        ...
+
 
 class Node:
     """One value in the text: plain data about a span, no behaviour.
@@ -68,7 +74,7 @@ class Node:
             self._fill()
         entries = self._entries
         if entries is not None and entries.names is not None and len(self._keys) != entries.size:
-            self._keys = [entries.key(i) for i in range(entries.size)]
+            self._keys = entries.all_keys()
         return self._keys
 
     @keys.setter
@@ -82,11 +88,11 @@ class Node:
             self._fill()
         entries = self._entries
         if entries is not None:
-            self._children = [self._child_at(i) for i in range(entries.size)]
+            self._children = entries.all_children(self, self._made or {})
             self._entries = None
             self._made = None
             if entries.names is not None and len(self._keys) != entries.size:
-                self._keys = [entries.key(i) for i in range(entries.size)]
+                self._keys = entries.all_keys()
         return self._children
 
     @children.setter
