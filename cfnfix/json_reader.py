@@ -132,26 +132,31 @@ def _skip(text: str, i: int) -> int:
     return _WS.match(text, i).end()  # type: ignore[union-attr]
 
 
+# between a key and its value, and after a value (its comma, if any): one match each
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+_COMMA = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")
+
+
 def _members(text: str, ends: dict[int, int], node: Node) -> None:
+    keys, children = node.keys, node.children
+    colon, comma = _COLON.match, _COMMA.match
     i = _skip(text, node.start + 1)
     while text[i] != "}":
         name, key_end = scanstring(text, i + 1, True)
-        child = _node(text, ends, _skip(text, _skip(text, key_end) + 1))
-        node.keys.append(Key(name, i, key_end))
-        node.children.append(child)
-        i = _skip(text, child.end)
-        if text[i] == ",":
-            i = _skip(text, i + 1)
+        child = _node(text, ends, colon(text, key_end).end())  # type: ignore[union-attr]
+        keys.append(Key(name, i, key_end))
+        children.append(child)
+        i = comma(text, child.end).end()  # type: ignore[union-attr]
 
 
 def _items(text: str, ends: dict[int, int], node: Node) -> None:
+    children = node.children
+    comma = _COMMA.match
     i = _skip(text, node.start + 1)
     while text[i] != "]":
         child = _node(text, ends, i)
-        node.children.append(child)
-        i = _skip(text, child.end)
-        if text[i] == ",":
-            i = _skip(text, i + 1)
+        children.append(child)
+        i = comma(text, child.end).end()  # type: ignore[union-attr]
 
 
 class _Scanner:
