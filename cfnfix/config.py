@@ -14,10 +14,6 @@ from .errors import CfnfixError, Problem
 from .rules import find_rule
 from .settings import Settings
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 TOP_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "unsafe-fixes", "exclude",
             "report-unused-suppressions", "rules", "lifecycle", "cfn-lint"}
@@ -30,6 +26,11 @@ def _fail(message: str, path: Path) -> CfnfixError:
 
 def read_config(path: Path) -> dict[str, Any] | None:
     """The cfnfix table of a config file, or None when a pyproject.toml has none."""
+    # imported here: a run without a config file never needs a TOML parser
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from . import json_reader, yaml_reader
+from . import json_reader
 from .errors import ParseError, Problem, parse_error
 from .source import SourceMap
+
+if TYPE_CHECKING:
+    from .yaml_reader import YamlTree
 
 Format = Literal["yaml", "json"]
 BOM = "\ufeff"
@@ -17,7 +20,7 @@ class Document:
     """Decoded text (BOM removed) and its long-form data; positions are computed on first use."""
 
     def __init__(self, text: str, format: Format, data: Any, bom: bool = False,
-                 _yaml: yaml_reader.YamlTree | None = None):
+                 _yaml: YamlTree | None = None):
         self.text = text
         self.format: Format = format
         self.data = data
@@ -29,6 +32,8 @@ class Document:
         if self.format == "json":
             return SourceMap(self.text, json_reader.tree(self.text))
         assert self._yaml is not None
+        from . import yaml_reader
+
         return SourceMap(self.text, yaml_reader.tree(self.text, self._yaml))
 
     @property
@@ -85,6 +90,8 @@ def _parse(text: str, fmt: Format, bom: bool) -> Document:
     try:
         if fmt == "json":
             return Document(text, "json", json_reader.load(text), bom)
+        from . import yaml_reader  # PyYAML loads only for a YAML text: JSON runs start quicker
+
         data, loaded = yaml_reader.load(text)
     except ParseError as exc:
         raise _with_fence_hint(exc, text) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -79,6 +78,8 @@ class FixResult:
         before, after = (name, name) if os.path.isabs(name) else (f"a/{name}", f"b/{name}")
         # a byte order mark is part of the file's first line as the tools read it
         bom = "\ufeff" if self.new_bytes.startswith(b"\xef\xbb\xbf") else ""
+        import difflib  # only `apply --diff` needs it: keeps `check` quick to start
+
         out = []
         for line in difflib.unified_diff(_diff_lines(bom + self.original), _diff_lines(bom + self.text),
                                          before, after):

@@ -6,9 +6,7 @@ import errno
 import hashlib
 import os
 import re
-import secrets
 import stat
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,6 +158,8 @@ def _open_temporary(folder: str, target: str) -> tuple[int, str | None]:
 
 
 def _named_temporary(folder: str, target: str) -> tuple[int, str]:
+    import tempfile  # only writing needs it: keeps `check` quick to start
+
     return tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=TEMPORARY_SUFFIX)
 
 
@@ -178,6 +178,7 @@ def _name_anonymous(fd: int, folder: str, target: str) -> str | None:
     rename; None where the system cannot. ``os.link`` does not follow /proc's magic links, so
     this is linkat(2) with AT_SYMLINK_FOLLOW, which needs no privilege."""
     import ctypes  # here: only a write needs it, and `check` starts quicker without it
+    import secrets
 
     try:
         linkat = ctypes.CDLL(None, use_errno=True).linkat

@@ -1,11 +1,13 @@
-"""JSON to plain data (fast, with json), and to a SourceMap tree (a small scanner, on demand)."""
+"""JSON to plain data (fast, with json), and to a SourceMap tree (one scan of the text, on demand)."""
 
 from __future__ import annotations
 
 import json
 import re
 import sys
+from itertools import accumulate
 from json.decoder import scanstring
+from operator import sub
 from typing import Any
 
 from .errors import ParseError, parse_error, refuse_lone_carriage_returns
@@ -82,51 +84,79 @@ def _int_digit_limit() -> int:
     return getattr(sys, "get_int_max_str_digits", lambda: 0)()
 
 
-_decoder = json.JSONDecoder()
-
-
 def tree(text: str) -> Node:
     """SourceMap nodes of text that ``load`` accepted, each object's members made on first use;
-    ``json`` finds where each value ends, at C speed."""
-    return _lazy(text, _WS.match(text, 0).end())  # type: ignore[union-attr]
+    one scan of the text finds where every object and array ends, for all lookups."""
+    start = _skip(text, 0)
+    ends = _container_ends(text) if text[start] in "{[" else {}
+    return _node(text, ends, start)
 
 
-def _lazy(text: str, i: int) -> Node:
+# From where the last match ended, past the text and the strings between brackets (a string may
+# hold any bracket), to the next bracket outside strings
+_TO_BRACKET = re.compile(r'[^"{}\[\]]*+(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"[^"{}\[\]]*+)*+[{}\[\]]')
+_DEPTH_CHANGE = {"{": 1, "[": 1, "}": -1, "]": -1}.__getitem__
+_OPENS = {"{": 1, "[": 1, "}": 0, "]": 0}.__getitem__
+
+
+def _container_ends(text: str) -> dict[int, int]:
+    """Each object's and array's start offset -> its end offset (exclusive).
+
+    All at C speed, no Python step per bracket: brackets at one nesting level alternate opening
+    and closing in text order, so a stable sort by level pairs each opening with its closing."""
+    after = list(map(re.Match.end, _TO_BRACKET.finditer(text)))  # one past each bracket
+    brackets = list(map(text.__getitem__, map((-1).__add__, after)))
+    # an opening bracket's level is the depth before it, a closing one's the depth after it
+    levels = list(map(sub, accumulate(map(_DEPTH_CHANGE, brackets)), map(_OPENS, brackets)))
+    order = sorted(range(len(after)), key=levels.__getitem__)
+    at = after.__getitem__
+    return dict(zip(map((-1).__add__, map(at, order[0::2])), map(at, order[1::2])))
+
+
+_LITERAL_LENGTHS = {"t": 4, "f": 5, "n": 4}
+
+
+def _node(text: str, ends: dict[int, int], i: int) -> Node:
     char = text[i]
     if char == '"':
         return Node(SCALAR, i, scanstring(text, i + 1, True)[1], style='"')
-    end = _decoder.raw_decode(text, i)[1]
     if char == "{":
-        return Node(MAP, i, end, flow=True, expand=lambda n: _members(text, n))
+        return Node(MAP, i, ends[i], flow=True, expand=lambda n: _members(text, ends, n))
     if char == "[":
-        return Node(SEQ, i, end, flow=True, expand=lambda n: _items(text, n))
-    return Node(SCALAR, i, end)
+        return Node(SEQ, i, ends[i], flow=True, expand=lambda n: _items(text, ends, n))
+    number = _NUMBER.match(text, i)
+    return Node(SCALAR, i, number.end() if number else i + _LITERAL_LENGTHS[char])
 
 
 def _skip(text: str, i: int) -> int:
     return _WS.match(text, i).end()  # type: ignore[union-attr]
 
 
-def _members(text: str, node: Node) -> None:
+# between a key and its value, and after a value (its comma, if any): one match each
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+_COMMA = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")
+
+
+def _members(text: str, ends: dict[int, int], node: Node) -> None:
+    keys, children = node.keys, node.children
+    colon, comma = _COLON.match, _COMMA.match
     i = _skip(text, node.start + 1)
     while text[i] != "}":
         name, key_end = scanstring(text, i + 1, True)
-        child = _lazy(text, _skip(text, _skip(text, key_end) + 1))
-        node.keys.append(Key(name, i, key_end))
-        node.children.append(child)
-        i = _skip(text, child.end)
-        if text[i] == ",":
-            i = _skip(text, i + 1)
+        child = _node(text, ends, colon(text, key_end).end())  # type: ignore[union-attr]
+        keys.append(Key(name, i, key_end))
+        children.append(child)
+        i = comma(text, child.end).end()  # type: ignore[union-attr]
 
 
-def _items(text: str, node: Node) -> None:
+def _items(text: str, ends: dict[int, int], node: Node) -> None:
+    children = node.children
+    comma = _COMMA.match
     i = _skip(text, node.start + 1)
     while text[i] != "]":
-        child = _lazy(text, i)
-        node.children.append(child)
-        i = _skip(text, child.end)
-        if text[i] == ",":
-            i = _skip(text, i + 1)
+        child = _node(text, ends, i)
+        children.append(child)
+        i = comma(text, child.end).end()  # type: ignore[union-attr]
 
 
 class _Scanner:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import cached_property, lru_cache
 from typing import Any, Literal
@@ -33,6 +32,8 @@ def code_problem(code: str, extra: tuple[str, ...] = ()) -> str | None:
     if wanted == ALL or any(c.startswith(wanted) for c in codes) or _CFN_LINT_ID.fullmatch(wanted):
         return None
     prefixes = sorted({c[:n] for c in codes for n in range(3, len(c) + 1)}, key=lambda p: (-len(p), p))
+    import difflib  # only a bad code needs it: keeps `check` quick to start
+
     close = difflib.get_close_matches(wanted, prefixes, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]}?" if close else "`cfnfix rules` lists the codes"
     return f"unknown rule code or prefix {code.strip()!r} ({hint})"

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from itertools import accumulate
+from typing import Callable, Iterator, Protocol
 
 from . import pointer as jp
 
 MAP, SEQ, SCALAR, TAG = "map", "seq", "scalar", "tag"
 # Real templates nest a few dozen levels; this keeps every recursive walk within Python's stack.
 MAX_DEPTH = 200
+
+
+class Entries(Protocol):
+    """A reader's collection whose entries are made one at a time, as a lookup reaches them."""
+
+    names: list[str] | None  # a mapping's key names in order (None for a sequence)
+    size: int
+
+    def key(self, i: int) -> Key: ...
+
+    def child(self, i: int, parent: Node) -> Node: ...
+
+    def all_keys(self) -> list[Key]: ...
+
+    def all_children(self, parent: Node, made: dict[int, Node]) -> list[Node]:
+        """Every child, those in ``made`` (already reached) kept as they are."""
+        ...
 
 
 class Node:
@@ -20,15 +38,17 @@ class Node:
     comments and blank lines excluded). A ``TAG`` node is a YAML short-form intrinsic such as
     ``!Sub x``: it stands for ``{"Fn::Sub": x}`` and its single child is the tagged value.
     ``shared`` marks nodes reached through a YAML anchor, alias or merge key: no edit goes there.
-    A reader may leave ``keys`` and ``children`` to be filled on first use (``expand``), so a
-    position costs only the nodes on its path.
+    A reader may leave ``keys`` and ``children`` to be filled on first use (``expand``), or give
+    ``entries`` that make each child as a lookup reaches it, so a position costs only the nodes
+    on its path.
     """
 
     __slots__ = ("kind", "start", "end", "flow", "style", "tag", "_keys", "_children", "shared", "_expand",
-                 "_index")
+                 "_entries", "_made", "_index")
 
     def __init__(self, kind: str, start: int, end: int, *, flow: bool = False, style: str = "",
-                 tag: str | None = None, shared: bool = False, expand: Callable[[Node], None] | None = None):
+                 tag: str | None = None, shared: bool = False, expand: Callable[[Node], None] | None = None,
+                 entries: Entries | None = None):
         self.kind = kind
         self.start = start
         self.end = end
@@ -39,7 +59,9 @@ class Node:
         self._children: list[Node] = []
         self.shared = shared
         self._expand = expand
-        self._index: dict[str, int] | None = None  # key name -> position, built on the first lookup
+        self._entries = entries
+        self._made: dict[int, Node] | None = None
+        self._index: dict[str, int] | None = None
 
     def _fill(self) -> None:
         expand, self._expand = self._expand, None
@@ -50,6 +72,9 @@ class Node:
     def keys(self) -> list[Key]:
         if self._expand is not None:
             self._fill()
+        entries = self._entries
+        if entries is not None and entries.names is not None and len(self._keys) != entries.size:
+            self._keys = entries.all_keys()
         return self._keys
 
     @keys.setter
@@ -61,6 +86,13 @@ class Node:
     def children(self) -> list[Node]:
         if self._expand is not None:
             self._fill()
+        entries = self._entries
+        if entries is not None:
+            self._children = entries.all_children(self, self._made or {})
+            self._entries = None
+            self._made = None
+            if entries.names is not None and len(self._keys) != entries.size:
+                self._keys = entries.all_keys()
         return self._children
 
     @children.setter
@@ -74,26 +106,40 @@ class Node:
         """The child node at one pointer part, or None."""
         if self.kind == MAP:
             i = self.key_index(part)
-            return self.children[i] if i >= 0 else None
+            return self._child_at(i) if i >= 0 else None
         if self.kind == SEQ:
-            if part.isdigit() and int(part) < len(self.children):
-                return self.children[int(part)]
+            if part.isdigit():
+                i = int(part)
+                entries = self._entries
+                if i < (entries.size if entries is not None else len(self.children)):
+                    return self._child_at(i)
             return None
         if self.kind == TAG:
             return self.children[0] if part == tag_key(self.tag or "") else None
         return None
 
+    def _child_at(self, i: int) -> Node:
+        entries = self._entries
+        if entries is None:
+            return self.children[i]
+        made = self._made
+        if made is None:
+            made = self._made = {}
+        node = made.get(i)
+        if node is None:
+            node = made[i] = entries.child(i, self)
+        return node
+
     def key_index(self, name: str) -> int:
-        """The position of the key ``name`` (the first, should a reader keep duplicates), or -1."""
-        keys = self.keys
+        """The index of the (first) key ``name``, or -1; by a dict made once per mapping."""
         index = self._index
-        if index is None or len(index) > len(keys) or (keys and keys[-1].name not in index):
-            # a dict once per node, not a scan per lookup: a pointer into a large Resources
-            # mapping would otherwise cost the mapping's size; readers append keys while
-            # filling a node, so an index that missed the last key is built again
+        if index is None:
+            entries = self._entries
+            names = entries.names if entries is not None and entries.names is not None else \
+                [key.name for key in self.keys]
             index = {}
-            for i, key in enumerate(keys):
-                index.setdefault(key.name, i)
+            for i, key_name in enumerate(names):
+                index.setdefault(key_name, i)
             self._index = index
         return index.get(name, -1)
 
@@ -163,13 +209,8 @@ class SourceMap:
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in code points) of a character offset."""
         if self._line_starts is None:
-            starts = [0]
-            text = self.text
-            i = text.find("\n")
-            while i >= 0:
-                starts.append(i + 1)
-                i = text.find("\n", i + 1)
-            self._line_starts = starts
+            # each line's start is the sum of the lengths before it, one for each line break
+            self._line_starts = list(accumulate(map((1).__add__, map(len, self.text.split("\n")[:-1])), initial=0))
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
 

@@ -214,8 +214,66 @@ def tree(text: str, loaded: YamlTree) -> Node:
     return _TreeBuilder(text, loaded.shared).node(loaded.root, False)
 
 
+class _Items:
+    """A sequence's items as libyaml composed them: each SourceMap node is made from libyaml's
+    marks when a lookup first reaches it."""
+
+    __slots__ = ("builder", "values", "size")
+    names = None
+
+    def __init__(self, builder: _TreeBuilder, values: list[Any]):
+        self.builder = builder
+        self.values = values
+        self.size = len(values)
+
+    def key(self, i: int) -> Key:  # pragma: no cover - a sequence has no keys
+        raise IndexError(i)
+
+    def child(self, i: int, parent: Node) -> Node:
+        return self.builder.node(self.values[i], parent.shared)
+
+    def all_keys(self) -> list[Key]:  # pragma: no cover - a sequence has no keys
+        return []
+
+    def all_children(self, parent: Node, made: dict[int, Node]) -> list[Node]:
+        node, shared = self.builder.node, parent.shared
+        return [made.get(i) or node(value, shared) for i, value in enumerate(self.values)]
+
+
+class _Pairs(_Items):
+    """A mapping's (key, value) pairs, merge keys left out, made into nodes as reached."""
+
+    __slots__ = ("_names",)
+
+    def __init__(self, builder: _TreeBuilder, values: list[Any]):
+        self.builder = builder
+        self.values = values  # (key node, value node)
+        self.size = len(values)
+        self._names: list[str] | None = None
+
+    @property  # type: ignore[override]
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = [key.value for key, _ in self.values]
+        return self._names
+
+    def key(self, i: int) -> Key:
+        key_node = self.values[i][0]
+        return Key(key_node.value, key_node.start_mark.index, key_node.end_mark.index)
+
+    def child(self, i: int, parent: Node) -> Node:
+        return self.builder.node(self.values[i][1], parent.shared)
+
+    def all_keys(self) -> list[Key]:
+        return [Key(key.value, key.start_mark.index, key.end_mark.index) for key, _ in self.values]
+
+    def all_children(self, parent: Node, made: dict[int, Node]) -> list[Node]:
+        node, shared = self.builder.node, parent.shared
+        return [made.get(i) or node(value, shared) for i, (_, value) in enumerate(self.values)]
+
+
 class _TreeBuilder:
-    """SourceMap nodes from libyaml's, each collection's entries made on first use."""
+    """SourceMap nodes from libyaml's, each made when a lookup first reaches it."""
 
     def __init__(self, text: str, shared: set[int]):
         self.text = text
@@ -230,11 +288,14 @@ class _TreeBuilder:
             inner = Node(SCALAR, start, self._scalar_end(ynode), style=ynode.style or "", shared=shared)
         elif cls is SequenceNode:
             inner = Node(SEQ, start, self._end(ynode), flow=bool(ynode.flow_style), shared=shared,
-                         expand=lambda n: self._sequence(n, ynode))
+                         entries=_Items(self, ynode.value))
         else:
-            has_merge = any(k.tag == MERGE for k, _ in ynode.value)
+            pairs = ynode.value
+            has_merge = any(k.tag == MERGE for k, _ in pairs)
+            if has_merge:
+                pairs = [pair for pair in pairs if pair[0].tag != MERGE]
             inner = Node(MAP, start, self._end(ynode), flow=bool(ynode.flow_style), shared=shared or has_merge,
-                         expand=lambda n: self._mapping(n, ynode))
+                         entries=_Pairs(self, pairs))
         # an empty value (`!GetAZs` alone) starts where it ends, not on the next line
         inner.start = min(self._skip_properties(start), max(inner.end, start))
         if tag is None:
@@ -243,16 +304,6 @@ class _TreeBuilder:
         wrapper.flow = inner.flow
         wrapper.children = [inner]
         return wrapper
-
-    def _sequence(self, node: Node, ynode: Any) -> None:
-        node.children = [self.node(item, node.shared) for item in ynode.value]
-
-    def _mapping(self, node: Node, ynode: Any) -> None:
-        for key_node, value_node in ynode.value:
-            if key_node.tag == MERGE:
-                continue
-            node.keys.append(Key(key_node.value, key_node.start_mark.index, key_node.end_mark.index))
-            node.children.append(self.node(value_node, node.shared))
 
     def _end(self, ynode: Any) -> int:
         """Where a value's content ends: a block collection's end mark runs over trailing comments."""

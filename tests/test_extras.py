@@ -28,6 +28,29 @@ def test_check_and_apply_load_no_server_module(tmp_path):
     assert result.stdout.splitlines()[-1] == "[]"
 
 
+# What fixing, diffs, reports of fixes, configuration files, cfn-lint, parallel runs and the
+# other commands need: `check` of one clean template without a configuration file loads none
+NOT_FOR_CHECK = ("jsonpatch", "jsonpointer", "difflib", "tomllib", "secrets", "ctypes", "concurrent.futures",
+                 "multiprocessing", "cfnlint", "boto3", "botocore", "cfnfix.writer", "cfnfix.render",
+                 "cfnfix.style", "cfnfix.impact", "cfnfix.lint", "cfnfix.api", "cfnfix.testing",
+                 "cfnfix.ruledocs", "cfnfix.outputs", "cfnfix.testcoverage", "cfnfix.lsp", "cfnfix.mcp_server")
+
+
+@pytest.mark.parametrize("name, text, also", [
+    ("t.yaml", CLEAN, ()),
+    ("t.json", '{"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup"}}}\n', ("yaml",)),  # no PyYAML for JSON
+])
+def test_check_loads_nothing_it_does_not_use(tmp_path, name, text, also):
+    (tmp_path / name).write_text(text)
+    heavy = NOT_FOR_CHECK + also
+    code = ("import sys\nfrom cfnfix.cli import main\n"
+            f"code = main(['check', {name!r}])\n"
+            f"print(code, sorted(m for m in {heavy!r} if m in sys.modules or any(n.startswith(m + '.') for n in sys.modules)))\n")
+    result = _python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 []"
+
+
 @pytest.mark.parametrize("command, module, extra", [("server", "pygls", "server"), ("mcp", "mcp", "mcp")])
 def test_without_the_extra_the_server_command_names_it(tmp_path, command, module, extra):
     # the module made unimportable, as where the extra is not installed

@@ -40,17 +40,6 @@ def test_document_order_with_positions_is_the_same_key():
         assert jp.document_order(data, jp.split(pointer), positions) == jp.document_order(data, jp.split(pointer))
 
 
-def test_key_lookup_sees_keys_added_after_the_first_lookup():
-    doc = parse_text('{"A": 1, "B": 2}', "json")
-    root = doc.sourcemap.root
-    assert root.key_index("B") == 1 and root.key_index("C") == -1
-    from cfnfix.source import Key, Node, SCALAR
-
-    root.keys.append(Key("C", 0, 0))
-    root.children.append(Node(SCALAR, 0, 0))
-    assert root.key_index("C") == 2 and root.child("C") is root.children[2]
-
-
 def test_of_type_is_in_template_order_and_derived_is_computed_once():
     template = Template.from_data({"Resources": {
         "A": {"Type": "X"}, "Bad": "not a resource", "B": {"Type": "Y"}, "C": {"Type": "X"}}})
