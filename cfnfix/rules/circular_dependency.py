@@ -179,13 +179,19 @@ def _cuttable(template: Template, edge: Dependency) -> Cut | None:
     field, index = path[1], int(path[2])
     if field in RULE_LISTS and owner.type == SECURITY_GROUP:
         items = owner.properties.get(field)
-        if isinstance(items, list) and _plain(items[index]):
+        if isinstance(items, list) and _plain(items[index]) and _ports_complete(items[index]):
             return Cut(edge.source, field, index)
     if field == "Policies" and owner.type in POLICY_HOLDERS:
         items = owner.properties.get(field)
         if isinstance(items, list) and _plain(items[index]) and set(items[index]) == POLICY_KEYS:
             return Cut(edge.source, field, index)
     return None
+
+
+def _ports_complete(rule: dict[str, Any]) -> bool:
+    """A standalone rule needs its ports unless it is for every protocol (cfn-lint E3687); an
+    inline one without them is left where it is."""
+    return rule.get("IpProtocol") in ("-1", -1, "all") or ("FromPort" in rule and "ToPort" in rule)
 
 
 def _plain(item: Any) -> bool:
