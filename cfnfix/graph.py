@@ -13,6 +13,10 @@ from .template import PSEUDO_PARAMETERS, Template
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
 # resource attributes that hold no references (DependsOn is read as edges of its own)
 _NOT_WALKED = frozenset({"Type", "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy"})
+# SAM properties whose references the transform moves into resources of their own (event sources,
+# permissions, the CodeDeploy deployment group), which depend on the function, not it on them
+_SAM_ELSEWHERE = {"AWS::Serverless::Function": frozenset({"Events", "DeploymentPreference"}),
+                  "AWS::Serverless::StateMachine": frozenset({"Events"})}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +50,18 @@ class DependencyGraph:
         names = template.resources
         edges: list[Dependency] = []
         for name, resource in names.items():
+            elsewhere = _SAM_ELSEWHERE.get(resource.type, frozenset())
             for key, value in resource.raw.items():
-                if key not in _NOT_WALKED:
-                    edges.extend(Dependency(name, target, kind, path)
-                                 for target, kind, path in located_references(value, (key,)) if target in names)
+                if key in _NOT_WALKED:
+                    continue
+                if key == "Properties" and elsewhere and isinstance(value, dict):
+                    for field, inner in value.items():
+                        if field not in elsewhere:
+                            edges.extend(Dependency(name, target, kind, path) for target, kind, path
+                                         in located_references(inner, (key, field)) if target in names)
+                    continue
+                edges.extend(Dependency(name, target, kind, path)
+                             for target, kind, path in located_references(value, (key,)) if target in names)
             depends = resource.raw.get("DependsOn")
             if isinstance(depends, str):
                 edges.append(Dependency(name, depends, "DependsOn", ("DependsOn",)))

@@ -25,6 +25,7 @@ NO_DEFAULT_EGRESS = {"IpProtocol": "-1", "CidrIp": "127.0.0.1/32"}
 STEPS = (("SecurityGroupIngress",), ("SecurityGroupIngress", "SecurityGroupEgress"),
          ("SecurityGroupIngress", "SecurityGroupEgress", "Policies"),
          ("SecurityGroupIngress", "SecurityGroupEgress", "Policies", "DependsOn"))
+ICMP = (1, "1", "icmp", 58, "58", "icmpv6")
 KNOWN_TRANSFORMS = frozenset({"AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"})
 
 
@@ -61,7 +62,8 @@ class CircularDependency(Rule):
     Tries, in this order, re-checking the cycle after each: security-group rules that name a
     resource of the cycle move from the inline `SecurityGroupIngress`/`SecurityGroupEgress` into
     standalone `AWS::EC2::SecurityGroupIngress`/`Egress` resources (`GroupId` is the group's
-    `GroupId`); an inline policy of a role (or user or group) that names a resource of the cycle
+    `GroupId`; an ICMP rule without ports gets `-1`, every type and code, as inline; a rule of
+    another protocol without ports stays inline); an inline policy of a role (or user or group) that names a resource of the cycle
     moves into a standalone `AWS::IAM::Policy` attached to it, and the resources that used the
     role get a `DependsOn` on the new policy where that closes no new cycle, so they still have
     the permission when they are created; a `DependsOn` entry that alone closes the cycle goes.
@@ -146,7 +148,7 @@ class CircularDependency(Rule):
                                       resource)
                         new = plan.fresh_id(f"{resource}{word}{target}")
                         body = {"Type": kind, **condition_of(owner),
-                                "Properties": {"GroupId": {"Fn::GetAtt": [resource, "GroupId"]}, **item}}
+                                "Properties": {"GroupId": {"Fn::GetAtt": [resource, "GroupId"]}, **_standalone_rule(item)}}
                         moved_rules += 1
                     ops.append(add_op(("Resources", new), body, **_placement(order, resource)))
                 if len(indices) == len(items):
@@ -189,9 +191,17 @@ def _cuttable(template: Template, edge: Dependency) -> Cut | None:
 
 
 def _ports_complete(rule: dict[str, Any]) -> bool:
-    """A standalone rule needs its ports unless it is for every protocol (cfn-lint E3687); an
-    inline one without them is left where it is."""
-    return rule.get("IpProtocol") in ("-1", -1, "all") or ("FromPort" in rule and "ToPort" in rule)
+    """A standalone rule needs its ports unless it is for every protocol (cfn-lint E3687): an ICMP
+    one gets -1 (every type and code, what the inline one without them allows); another protocol
+    without them stays inline."""
+    return (rule.get("IpProtocol") in ("-1", -1, "all") or rule.get("IpProtocol") in ICMP
+            or ("FromPort" in rule and "ToPort" in rule))
+
+
+def _standalone_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    if rule.get("IpProtocol") in ICMP and "FromPort" not in rule and "ToPort" not in rule:
+        return {**rule, "FromPort": -1, "ToPort": -1}
+    return rule
 
 
 def _plain(item: Any) -> bool:
