@@ -17,7 +17,7 @@ LAYERS = {
     "base": {"pointer", "errors", "values"},
     "parse": {"document", "yaml_reader", "json_reader", "source"},
     # what rules read: the template, and what its tests use (output keys, names), read from files
-    "model": {"template", "testscan", "structure"},
+    "model": {"template", "graph", "testscan", "structure"},
     "rules": {"rule", "kit", "schemas", "impact", "disaster_recovery", "rules", "lint"},
     "write": {"style", "render", "writer"},
     "engine": {"engine", "suppression", "settings", "config", "fileio", "api", "runner"},

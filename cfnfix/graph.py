@@ -1,0 +1,216 @@
+"""The dependency graph of a template's resources, where each edge is found, and its cycles."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Mapping
+
+from .template import PSEUDO_PARAMETERS, Template
+
+# the Sub variables CloudFormation reads (``${!Literal}`` is text); a dotted one is a GetAtt
+_SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
+# resource attributes that hold no references (DependsOn is read as edges of its own)
+_NOT_WALKED = frozenset({"Type", "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy"})
+# SAM properties whose references the transform moves into resources of their own (event sources,
+# permissions, the CodeDeploy deployment group), which depend on the function, not it on them
+_SAM_ELSEWHERE = {"AWS::Serverless::Function": frozenset({"Events", "DeploymentPreference"}),
+                  "AWS::Serverless::StateMachine": frozenset({"Events"})}
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """``source`` must be created after ``target``: a Ref, GetAtt, Sub variable or DependsOn entry.
+
+    ``path`` is where in the source resource the reference is, from the resource's own entry
+    (``("Properties", "SecurityGroupIngress", "0", "SourceSecurityGroupId")``, ``("DependsOn", "1")``).
+    """
+
+    source: str
+    target: str
+    kind: str
+    path: tuple[str, ...]
+
+
+class DependencyGraph:
+    """Resources and the dependencies between them, SAM resources as written; edges to anything
+    but a resource of the template (parameters, pseudo parameters, unknown names) are left out."""
+
+    def __init__(self, nodes: Iterable[str], edges: Iterable[Dependency]):
+        self.nodes: tuple[str, ...] = tuple(nodes)
+        known = set(self.nodes)
+        self.edges: tuple[Dependency, ...] = tuple(e for e in edges if e.source in known and e.target in known)
+        self._out: dict[str, list[Dependency]] = {n: [] for n in self.nodes}
+        for edge in self.edges:
+            self._out[edge.source].append(edge)
+
+    @classmethod
+    def of(cls, template: Template) -> "DependencyGraph":
+        names = template.resources
+        edges: list[Dependency] = []
+        for name, resource in names.items():
+            elsewhere = _SAM_ELSEWHERE.get(resource.type, frozenset())
+            for key, value in resource.raw.items():
+                if key in _NOT_WALKED:
+                    continue
+                if key == "Properties" and elsewhere and isinstance(value, dict):
+                    for field, inner in value.items():
+                        if field not in elsewhere:
+                            edges.extend(Dependency(name, target, kind, path) for target, kind, path
+                                         in located_references(inner, (key, field)) if target in names)
+                    continue
+                edges.extend(Dependency(name, target, kind, path)
+                             for target, kind, path in located_references(value, (key,)) if target in names)
+            depends = resource.raw.get("DependsOn")
+            if isinstance(depends, str):
+                edges.append(Dependency(name, depends, "DependsOn", ("DependsOn",)))
+            elif isinstance(depends, list):
+                edges.extend(Dependency(name, d, "DependsOn", ("DependsOn", str(i)))
+                             for i, d in enumerate(depends) if isinstance(d, str))
+        return cls(names, edges)
+
+    def dependencies(self, source: str) -> list[Dependency]:
+        return self._out.get(source, [])
+
+    def without(self, cut: Iterable[Dependency]) -> "DependencyGraph":
+        """The graph less the edges ``cut`` (compared by value)."""
+        gone = set(cut)
+        return DependencyGraph(self.nodes, (e for e in self.edges if e not in gone))
+
+    def with_edges(self, nodes: Iterable[str], edges: Iterable[Dependency]) -> "DependencyGraph":
+        """The graph with more nodes and edges (the resources a fix would add)."""
+        return DependencyGraph(self.nodes + tuple(n for n in nodes if n not in self._out), self.edges + tuple(edges))
+
+    def components(self) -> list[tuple[str, ...]]:
+        """The strongly connected components that are cycles (two or more resources, or one that
+        depends on itself), each in node order, in the order of their first node (Tarjan, iterative)."""
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        on_stack: set[str] = set()
+        stack: list[str] = []
+        found: list[list[str]] = []
+        counter = 0
+        for root in self.nodes:
+            if root in index:
+                continue
+            work: list[tuple[str, Iterator[Dependency]]] = [(root, iter(self._out[root]))]
+            index[root] = low[root] = counter
+            counter += 1
+            stack.append(root)
+            on_stack.add(root)
+            while work:
+                node, edges = work[-1]
+                advanced = False
+                for edge in edges:
+                    target = edge.target
+                    if target not in index:
+                        index[target] = low[target] = counter
+                        counter += 1
+                        stack.append(target)
+                        on_stack.add(target)
+                        work.append((target, iter(self._out[target])))
+                        advanced = True
+                        break
+                    if target in on_stack:
+                        low[node] = min(low[node], index[target])
+                if advanced:
+                    continue
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1 or any(e.target == node for e in self._out[node]):
+                        found.append(component)
+        order = {n: i for i, n in enumerate(self.nodes)}
+        cycles = [tuple(sorted(c, key=order.__getitem__)) for c in found]
+        return sorted(cycles, key=lambda c: order[c[0]])
+
+    def cycle_through(self, start: str, within: Iterable[str] | None = None) -> list[str] | None:
+        """A shortest cycle from ``start`` back to it (``[A, B, C, A]``), through ``within`` only."""
+        allowed = set(within) if within is not None else None
+        came_from: dict[str, str] = {}
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            for edge in self._out.get(node, []):
+                target = edge.target
+                if allowed is not None and target not in allowed:
+                    continue
+                if target == start:
+                    chain = [node]
+                    while chain[-1] != start:
+                        chain.append(came_from[chain[-1]])
+                    return chain[::-1] + [start]
+                if target not in came_from:
+                    came_from[target] = node
+                    queue.append(target)
+        return None
+
+    def descendants(self, start: str) -> set[str]:
+        """Every resource ``start`` depends on, directly or not."""
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for edge in self._out.get(todo.pop(), []):
+                if edge.target not in seen:
+                    seen.add(edge.target)
+                    todo.append(edge.target)
+        return seen
+
+
+def located_references(value: Any, base: tuple[str, ...] = ()) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(target, kind, path) for every Ref, GetAtt and Sub variable inside ``value`` (both branches
+    of an ``Fn::If``, as cfn-lint reads them); pseudo parameters and Sub's own variables are none."""
+    stack: list[tuple[tuple[str, ...], Any]] = [(base, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, list):
+            stack.extend((path + (str(i),), v) for i, v in enumerate(item))
+            continue
+        if not isinstance(item, dict):
+            continue
+        if len(item) == 1:
+            (key, inner), = item.items()
+            if key == "Ref":
+                if isinstance(inner, str) and inner not in PSEUDO_PARAMETERS:
+                    yield inner, "Ref", path
+                continue
+            if key == "Fn::GetAtt":
+                target = inner.split(".", 1)[0] if isinstance(inner, str) else (
+                    inner[0] if isinstance(inner, list) and inner else None)
+                if isinstance(target, str):
+                    yield target, "GetAtt", path
+                else:
+                    stack.append((path + (key,), inner))
+                continue
+            if key == "Fn::Sub":
+                yield from _sub_references(inner, path + (key,), stack)
+                continue
+        stack.extend((path + (k,), v) for k, v in item.items())
+
+
+def _sub_references(inner: Any, path: tuple[str, ...], stack: list[tuple[tuple[str, ...], Any]]
+                    ) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    if isinstance(inner, list) and len(inner) == 2:
+        text, variables = inner
+        local: Mapping[str, Any] = variables if isinstance(variables, dict) else {}
+        if isinstance(variables, (dict, list)):
+            stack.append((path + ("1",), variables))
+        where = path + ("0",)
+    else:
+        text, local, where = inner, {}, path
+    if not isinstance(text, str):
+        return
+    for variable in _SUB_VARIABLE.findall(text):
+        name, _, attribute = variable.strip().partition(".")
+        if variable.strip() not in local and name not in local and name not in PSEUDO_PARAMETERS:
+            yield name, "GetAtt" if attribute else "Sub", where

@@ -1,0 +1,154 @@
+"""CFX701's graph (cfnfix.graph) and its fixes on random security-group and role/policy cycles."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import cfnfix
+from cfnfix.document import parse_text
+from cfnfix.graph import Dependency, DependencyGraph, located_references
+from cfnfix.template import Template
+
+from .helpers import lint_findings
+
+
+def test_components_are_the_cycles_in_node_order():
+    edges = [Dependency(s, t, "Ref", ()) for s, t in [("A", "B"), ("B", "C"), ("C", "A"), ("C", "D"), ("E", "E")]]
+    graph = DependencyGraph(["A", "B", "C", "D", "E", "F"], edges)
+    assert graph.components() == [("A", "B", "C"), ("E",)]
+    assert graph.cycle_through("A") == ["A", "B", "C", "A"]
+    assert graph.cycle_through("E") == ["E", "E"]
+    assert graph.cycle_through("D") is None
+    assert graph.descendants("C") == {"A", "B", "C", "D"}
+
+
+def test_a_long_chain_needs_no_recursion():
+    names = [f"R{i}" for i in range(5000)]
+    edges = [Dependency(a, b, "Ref", ()) for a, b in zip(names, names[1:] + names[:1])]
+    assert DependencyGraph(names, edges).components() == [tuple(names)]
+
+
+def test_references_are_located_with_both_if_branches_and_sub_variables():
+    value = {"A": {"Fn::If": ["C", {"Ref": "X"}, {"Fn::GetAtt": "Y.Arn"}]},
+             "B": {"Fn::Sub": ["${Z}-${Local}-${!Lit}-${AWS::Region}", {"Local": {"Ref": "W"}}]}}
+    assert sorted(located_references(value, ("Properties",))) == [
+        ("W", "Ref", ("Properties", "B", "Fn::Sub", "1", "Local")),
+        ("X", "Ref", ("Properties", "A", "Fn::If", "1")),
+        ("Y", "GetAtt", ("Properties", "A", "Fn::If", "2")),
+        ("Z", "Sub", ("Properties", "B", "Fn::Sub", "0")),
+    ]
+
+
+def _group(index: int, peers: list[int], egress: list[int]) -> dict:
+    rule = (lambda p: {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                       "SourceSecurityGroupId": {"Fn::GetAtt": [f"Group{p}", "GroupId"]}})
+    out = (lambda p: {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                      "DestinationSecurityGroupId": {"Ref": f"Group{p}"}})
+    properties: dict = {"GroupDescription": f"group {index}", "VpcId": {"Ref": "VpcId"}}
+    if peers:
+        properties["SecurityGroupIngress"] = [rule(p) for p in peers]
+    if egress:
+        properties["SecurityGroupEgress"] = [out(p) for p in egress]
+    return {"Type": "AWS::EC2::SecurityGroup", "Properties": properties}
+
+
+def _role(buckets: list[int]) -> dict:
+    statement = [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": {"Fn::Sub": f"${{Bucket{b}.Arn}}/*"}}
+                 for b in buckets]
+    return {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "Policies": [{"PolicyName": "read", "PolicyDocument": {"Version": "2012-10-17", "Statement": statement}}]}}
+
+
+def _bucket_with_function(index: int) -> dict[str, dict]:
+    return {
+        f"Function{index}": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": "python3.12", "Handler": "index.handler", "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+            "Code": {"ZipFile": "def handler(event, context):\n    return None\n"}}},
+        f"Permission{index}": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunction", "FunctionName": {"Ref": f"Function{index}"},
+            "Principal": "s3.amazonaws.com", "SourceAccount": {"Ref": "AWS::AccountId"}}},
+        f"Bucket{index}": {"Type": "AWS::S3::Bucket", "DependsOn": f"Permission{index}", "Properties": {
+            "NotificationConfiguration": {"LambdaConfigurations": [
+                {"Event": "s3:ObjectCreated:*", "Function": {"Fn::GetAtt": [f"Function{index}", "Arn"]}}]}}},
+    }
+
+
+@st.composite
+def cyclic_templates(draw):
+    groups = draw(st.integers(1, 4))
+    resources: dict = {}
+    for index in range(groups):
+        peers = draw(st.lists(st.integers(0, groups - 1), max_size=3))
+        egress = draw(st.lists(st.integers(0, groups - 1), max_size=2))
+        resources[f"Group{index}"] = _group(index, peers, egress)
+    buckets = draw(st.integers(0, 2))
+    if buckets:
+        resources["Role"] = _role(list(range(buckets)))
+        for index in range(buckets):
+            resources.update(_bucket_with_function(index))
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Parameters": {"VpcId": {"Type": "AWS::EC2::VPC::Id"}},
+            "Resources": resources}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cyclic_templates())
+def test_every_cycle_cfx701_claims_to_break_is_broken(data):
+    text = json.dumps(data, indent=2) + "\n"
+    options = cfnfix.Settings(select=("CFX701",), unsafe_fixes=True)
+    findings = cfnfix.check_text(text, "json", settings=options).findings
+    cycles = DependencyGraph.of(Template.from_data(data)).components()
+    assert len(findings) == len(cycles)
+    before = lint_findings(text)
+    assert any(rule == "E3004" for rule, _ in before) == bool(cycles)
+    if not cycles:
+        return
+    # every random cycle here is one of inline rules and policies: each has a fix
+    assert all(f.fix is not None for f in findings)
+    result = cfnfix.fix_text(text, "json", settings=options)
+    assert result.error is None and result.changed
+    fixed = parse_text(result.text).data
+    assert DependencyGraph.of(Template.from_data(fixed)).components() == []
+    after = lint_findings(result.text)
+    assert not any(rule == "E3004" for rule, _ in after)
+    assert {f for f in after - before if f[0] != "E3004"} == set()
+    assert cfnfix.check_text(result.text, "json", settings=options).findings == ()
+
+
+def test_a_fixed_security_group_cycle_is_created_by_moto():
+    import os
+
+    import boto3
+
+    from cfnfix.rules.circular_dependency import CircularDependency
+
+    from .aws import CREDENTIALS, deploy, moto_server
+
+    example = next(e for e in CircularDependency.examples if e.name == "security-groups-name-each-other")
+    fixed = cfnfix.fix_text(example.text, "yaml", settings=cfnfix.Settings(select=("CFX701",), unsafe_fixes=True))
+    assert fixed.text == example.fixed
+    saved = {k: os.environ.get(k) for k in CREDENTIALS}
+    os.environ.update(CREDENTIALS)
+    try:
+        with moto_server() as endpoint:
+            ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1")
+            vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+            cloudformation = boto3.client("cloudformation", endpoint_url=endpoint, region_name="us-east-1")
+            deploy(cloudformation, "tiers", json.dumps(parse_text(fixed.text).data), {"VpcId": vpc})
+            created = {r["LogicalResourceId"]: r.get("PhysicalResourceId")
+                       for r in cloudformation.describe_stack_resources(StackName="tiers")["StackResources"]}
+            assert {"WebSecurityGroup", "AppSecurityGroup", "AppSecurityGroupIngressFromWebSecurityGroup",
+                    "Logs"} <= set(created)
+            app = ec2.describe_security_groups(GroupIds=[created["AppSecurityGroup"]])["SecurityGroups"][0]
+            sources = [pair["GroupId"] for rule in app["IpPermissions"] if rule.get("FromPort") == 8080
+                       for pair in rule["UserIdGroupPairs"]]
+            assert sources == [created["WebSecurityGroup"]]
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,0 +1,61 @@
+"""cfn-lint before and after `apply --unsafe-fixes --select CFX701` where CFX701 fires (marker: corpus).
+
+E3004 goes from every template whose cycle CFX701 breaks; it stays only where CFX701 reports the
+cycle without a fix (listed below), and no template gains a cfn-lint finding.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import cfnfix
+from cfnfix.document import parse_bytes
+from cfnfix.engine import is_template
+from cfnfix.errors import ParseError
+
+from .helpers import CORPUS, corpus_files
+from .test_corpus import REJECTED
+from .test_lifecycle_corpus import _lint_yield
+
+# (file, cfn-lint rule) pairs a fix adds, and why
+ADDED = {
+    # made-up IAM actions in a cfn-lint fixture: cfn-lint checks actions (W3037) in a standalone
+    # AWS::IAM::Policy but not in a role's inline Policies, so moving the policy out shows them
+    ("cfn-lint-fixtures/bad/resources_circular_dependency.yaml", "W3037"): "'headbucket', 'listobjects'",
+}
+
+pytestmark = [pytest.mark.corpus,
+              pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")]
+
+
+def test_cycles_are_broken_and_no_cfn_lint_finding_is_added():
+    lint = _lint_yield().lint
+    settings = cfnfix.Settings(unsafe_fixes=True, select=("CFX701",))
+    added: list[tuple[str, tuple[str, str, str]]] = []
+    e3004_left: list[str] = []
+    display_only: set[str] = set()
+    fired = 0
+    for path in corpus_files():
+        try:
+            doc = parse_bytes(path.read_bytes(), path.name)
+        except ParseError:
+            continue
+        name = str(path.relative_to(CORPUS))
+        if not is_template(doc.data) or name in REJECTED:
+            continue
+        checked = cfnfix.check_text(doc.text, doc.format, settings=settings)
+        if not checked.findings:
+            continue
+        fired += 1
+        if any(f.fix is None for f in checked.findings):
+            display_only.add(name)
+        result = cfnfix.fix_text(doc.text, doc.format, settings=settings)
+        assert result.error is None, (name, result.error)
+        before = lint(doc.text)
+        after = lint(result.text) if result.changed else before
+        added += [(name, finding) for finding in sorted(after - before)]
+        if any(rule == "E3004" for rule, _, _ in after):
+            e3004_left.append(name)
+    assert sorted({(name, finding[0]) for name, finding in added}) == sorted(ADDED)
+    assert set(e3004_left) <= display_only
+    assert fired >= 1
