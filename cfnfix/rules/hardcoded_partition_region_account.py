@@ -35,7 +35,7 @@ _POLICY_VARIABLE = re.compile(r"\$\{(?:aws|s3|sts|ec2|iam|saml|cognito-identity\
                               r"|graph\.facebook\.com|accounts\.google\.com|ssm):[^}]*\}")
 # the services whose ARNs always name an account
 _ACCOUNT_SERVICES = frozenset({"iam", "sts"})
-_HINTS = ("arn:aws", "amazonaws.com", "com.amazonaws.")
+_HINTS = ("arn:aws", "amazonaws")
 
 # intrinsics whose arguments are names or keys, not values to rewrite
 _OPAQUE = frozenset({"Ref", "Fn::GetAtt", "Fn::FindInMap", "Condition", "Fn::GetAZs", "Fn::ImportValue",
@@ -125,6 +125,9 @@ class HardcodedPartitionRegionAccount(Rule):
     resolves = cfn_lint_ids
 
     def detect(self, template: Template) -> Iterator[Finding]:
+        # repr runs in C: a template that names no ARN, principal or endpoint is not walked
+        if not _hinted(template.data.get("Resources")) and not _hinted(template.data.get("Outputs")):
+            return
         facts = _Facts()
         candidates: list[_Candidate] = []
         for name, resource in template.resources.items():
@@ -314,6 +317,11 @@ def _candidate(path: tuple[str, ...], text: str, sub: bool, resource: str | None
     if c.partitions or c.suffixes or c.regions or c.accounts or c.placeholders:
         return c
     return None
+
+
+def _hinted(value: Any) -> bool:
+    text = repr(value)
+    return any(hint in text for hint in _HINTS)
 
 
 def _plain_ok(text: str) -> bool:
