@@ -101,7 +101,8 @@ class HardcodedPartitionRegionAccount(Rule):
       regions of CloudFront resources and of us-east-1 certificate and web ACL ARNs (CloudFront
       and edge-optimised APIs need them there), and S3 endpoint URLs (a bucket lives in one
       region);
-    - accounts when the template names more than one (cross-account grants).
+    - accounts when the template names more than one (cross-account grants);
+    - a scalable target's service-linked role ARN, which CFX101 replaces.
 
     An ARN with a placeholder account id (`123456789012`, `111122223333`) is reported with no
     fix: it names nothing real.
@@ -142,7 +143,11 @@ class HardcodedPartitionRegionAccount(Rule):
             return
         regions = {region for c in candidates for _, region in c.regions}
         accounts = {account for c in candidates for _, account in c.accounts}
+        # CFX101 replaces a scalable target's service-linked role ARN altogether
+        targets = {r.name for r in template.of_type("AWS::ApplicationAutoScaling::ScalableTarget")}
         for candidate in candidates:
+            if candidate.resource in targets and "/aws-service-role/" in candidate.text:
+                continue
             yield from self._judge(candidate, len(regions) == 1, len(accounts) == 1)
 
     def _judge(self, c: _Candidate, one_region: bool, one_account: bool) -> Iterator[Finding]:
