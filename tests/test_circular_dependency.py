@@ -152,3 +152,17 @@ def test_a_fixed_security_group_cycle_is_created_by_moto():
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def test_a_policy_with_an_action_cfn_lint_does_not_know_stays_inline():
+    # cfn-lint checks the actions of a standalone AWS::IAM::Policy only (W3037): moving this one
+    # out would add a warning, so the cycle is reported without a fix
+    from .helpers import ROOT
+
+    example = ROOT / "cfnfix" / "rules" / "examples" / "circular-dependency" / "json-role-policy-and-bucket"
+    text = (example / "template.json").read_text().replace('"Action": "s3:GetObject"', '"Action": "s3:HeadBucket"')
+    assert '"s3:HeadBucket"' in text
+    [finding] = cfnfix.check_text(text, "json").findings
+    assert (finding.code, finding.pointer, finding.fix) == ("CFX701", "/Resources/ProcessorRole", None)
+    fixed = cfnfix.fix_text((example / "template.json").read_text(), "json", unsafe_fixes=True)
+    assert [f.code for f in fixed.applied] == ["CFX701"]  # the known action still moves

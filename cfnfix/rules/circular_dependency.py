@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .. import pointer as jp
@@ -10,6 +12,7 @@ from ..graph import Dependency, DependencyGraph, located_references
 from ..kit import Plan, Safety, add_op, condition_of, remove_op, replace_op, test_op, type_pin
 from ..rule import Finding, Fix, Rule
 from ..template import Template
+from ..values import aws_data
 
 SECURITY_GROUP = "AWS::EC2::SecurityGroup"
 # inline rule list -> the standalone type it moves to, and the word of its new logical id
@@ -185,9 +188,38 @@ def _cuttable(template: Template, edge: Dependency) -> Cut | None:
             return Cut(edge.source, field, index)
     if field == "Policies" and owner.type in POLICY_HOLDERS:
         items = owner.properties.get(field)
-        if isinstance(items, list) and _plain(items[index]) and set(items[index]) == POLICY_KEYS:
+        if isinstance(items, list) and _plain(items[index]) and set(items[index]) == POLICY_KEYS \
+                and _actions_known(items[index]["PolicyDocument"]):
             return Cut(edge.source, field, index)
     return None
+
+
+@lru_cache(maxsize=1)
+def _iam_actions() -> dict[str, frozenset[str]]:
+    return {service: frozenset(actions.split()) for service, actions in aws_data("iam_actions.json")["actions"].items()}
+
+
+def _actions_known(document: Any) -> bool:
+    """Whether every literal action of an inline policy is one cfn-lint knows. cfn-lint checks the
+    actions of a standalone AWS::IAM::Policy only (W3037): moving a policy with a made-up action
+    out of its role would bring a warning that was not there."""
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    for statement in statements if isinstance(statements, list) else [statements]:
+        actions = statement.get("Action") if isinstance(statement, dict) else None
+        for action in actions if isinstance(actions, list) else [actions]:
+            if isinstance(action, str) and action != "*" and not _known_action(action):
+                return False
+    return True
+
+
+def _known_action(action: str) -> bool:
+    service, _, permission = action.lower().partition(":")
+    known = _iam_actions().get(service)
+    if not permission or known is None:
+        return False
+    if "*" in permission or "?" in permission:
+        return any(fnmatch.fnmatchcase(name, permission) for name in known)
+    return permission in known
 
 
 def _ports_complete(rule: dict[str, Any]) -> bool:
