@@ -132,6 +132,8 @@ class HardcodedPartitionRegionAccount(Rule):
         facts = _Facts()
         candidates: list[_Candidate] = []
         for name, resource in template.resources.items():
+            if not _worth_a_walk(repr(resource.raw)):
+                continue
             edge = resource.type.startswith("AWS::CloudFront::")
             base = ("Resources", name)
             for key, value in resource.raw.items():
@@ -239,46 +241,58 @@ def _scan(path: tuple[str, ...], value: Any, resource: str | None, edge: bool, f
           plain: bool) -> list[_Candidate]:
     """The strings under ``value`` that name a literal partition, region or account."""
     found: list[_Candidate] = []
-    stack: list[tuple[tuple[str, ...], Any, bool]] = [(path, value, plain)]
+    # a path is a linked (parent, key) pair while walking, a tuple only for a candidate: most
+    # values are not one, and a tuple per value would cost the walk its depth each time
+    stack: list[tuple[Any, Any, bool]] = [(path, value, plain)]
     while stack:
         where, item, literal_ok = stack.pop()
         if isinstance(item, str):
             if literal_ok and any(h in item for h in _HINTS) and _plain_ok(item) and where[-1] != "Principal":
-                candidate = _candidate(where, item, False, resource, edge, facts)
+                candidate = _candidate(_tuple(where), item, False, resource, edge, facts)
                 if candidate:
                     found.append(candidate)
         elif isinstance(item, list):
-            stack.extend((where + (str(i),), child, literal_ok) for i, child in enumerate(item))
+            stack.extend(((where, str(i)), child, literal_ok) for i, child in enumerate(item))
         elif isinstance(item, dict):
             function = kit.intrinsic(item)
             if function is None:
-                stack.extend((where + (key,), child, literal_ok and key not in _LABELS)
+                stack.extend(((where, key), child, literal_ok and key not in _LABELS)
                              for key, child in item.items())
             elif function == "Fn::Sub":
                 inner = item[function]
-                text_path, text = (where + (function,), inner) if isinstance(inner, str) else \
-                    (where + (function, "0"), inner[0] if isinstance(inner, list) and inner else None)
+                text_path, text = ((where, function), inner) if isinstance(inner, str) else \
+                    (((where, function), "0"), inner[0] if isinstance(inner, list) and inner else None)
                 if isinstance(text, str) and any(h in text for h in _HINTS):
-                    candidate = _candidate(text_path, text, True, resource, edge, facts)
+                    candidate = _candidate(_tuple(text_path), text, True, resource, edge, facts)
                     if candidate:
                         found.append(candidate)
                 if isinstance(inner, list) and len(inner) == 2 and isinstance(inner[1], dict):
-                    stack.extend((where + (function, "1", key), child, literal_ok)
+                    stack.extend(((((where, function), "1"), key), child, literal_ok)
                                  for key, child in inner[1].items())
             elif function in _OPAQUE:
                 continue
             elif function == "Fn::Base64":
                 # a user-data script: its literal text is the script's, only Sub text is rewritten
-                stack.append((where + (function,), item[function], False))
+                stack.append(((where, function), item[function], False))
             else:
                 inner = item[function]
                 indexes = _VALUE_ARGUMENT.get(function)
                 if isinstance(inner, list):
-                    stack.extend((where + (function, str(i)), child, literal_ok) for i, child in enumerate(inner)
+                    stack.extend((((where, function), str(i)), child, literal_ok) for i, child in enumerate(inner)
                                  if indexes is None or i in indexes)
                 elif indexes is None:
-                    stack.append((where + (function,), inner, literal_ok))
+                    stack.append(((where, function), inner, literal_ok))
     return found
+
+
+def _tuple(where: Any) -> tuple[str, ...]:
+    """A linked path of _scan as the tuple it stands for: a link's first member is its parent,
+    the root's a string."""
+    keys: list[str] = []
+    while isinstance(where[0], tuple):
+        where, key = where
+        keys.append(key)
+    return where + tuple(reversed(keys))
 
 
 def _candidate(path: tuple[str, ...], text: str, sub: bool, resource: str | None, edge: bool,
@@ -325,8 +339,21 @@ def _candidate(path: tuple[str, ...], text: str, sub: bool, resource: str | None
 
 
 def _hinted(value: Any) -> bool:
-    text = repr(value)
-    return any(hint in text for hint in _HINTS)
+    return value is not None and _worth_a_walk(repr(value))
+
+
+def _worth_a_walk(text: str) -> bool:
+    """Whether a candidate may come of this text: an ARN's partition, a VPC endpoint service name,
+    or a region before amazonaws (an endpoint, a regional host). A service principal alone
+    (`lambda.amazonaws.com`) is not one; substring searches, as most templates have principals."""
+    if "arn:aws" in text or "com.amazonaws." in text:
+        return True
+    at = text.find(".amazonaws")
+    while at != -1:
+        if at and text[at - 1].isdigit():
+            return True
+        at = text.find(".amazonaws", at + 1)
+    return False
 
 
 def _plain_ok(text: str) -> bool:
