@@ -25,7 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cfnfix.document import parse_bytes  # noqa: E402
+from cfnfix.parse.document import parse_bytes  # noqa: E402
 
 SOURCES = (
     "aws-cloudformation-templates/ECS/EC2LaunchType/clusters/private-vpc.yaml",
@@ -127,7 +127,7 @@ def generate(sources: list[dict[str, Any]], size: int) -> dict[str, Any]:
 
 
 def _drop_dangling(resources: dict[str, Any]) -> None:
-    from cfnfix.template import references
+    from cfnfix.model.template import references
 
     while True:
         gone = [name for name, body in resources.items()

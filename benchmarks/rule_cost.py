@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from run import bare_parse, templates  # noqa: E402
 
-from cfnfix.document import parse_bytes  # noqa: E402
+from cfnfix.parse.document import parse_bytes  # noqa: E402
 from cfnfix.engine import check_document  # noqa: E402
 from cfnfix.settings import Settings  # noqa: E402
 

@@ -22,7 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cfnfix.document import parse_bytes  # noqa: E402
+from cfnfix.parse.document import parse_bytes  # noqa: E402
 from cfnfix.engine import NotATemplate, check_document, load  # noqa: E402
 from cfnfix.errors import CfnfixError  # noqa: E402
 from cfnfix.settings import Settings  # noqa: E402

@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from run import bare_parse, templates  # noqa: E402
 
 from cfnfix import engine  # noqa: E402
-from cfnfix.document import parse_bytes  # noqa: E402
+from cfnfix.parse.document import parse_bytes  # noqa: E402
 from cfnfix.settings import Settings  # noqa: E402
-from cfnfix.template import Template  # noqa: E402
+from cfnfix.model.template import Template  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

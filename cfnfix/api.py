@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from .document import Format
+from .parse.document import Format
 from .engine import CheckResult, FixResult, check_document, document_from_text, fix_document, load
 from .errors import CfnfixError
 from .fileio import read_bytes, read_snapshot, write_atomic

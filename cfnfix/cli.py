@@ -188,7 +188,7 @@ def _config(args: argparse.Namespace) -> int:
 def _outputs(args: argparse.Namespace) -> int:
     from .errors import CfnfixError
     from .fileio import write_atomic
-    from .outputs import from_aws, from_describe_stacks
+    from .stacks.outputs import from_aws, from_describe_stacks
 
     if not args.stack and not args.source:
         _error("name a STACK, or give --from FILE")
@@ -217,9 +217,9 @@ def _tests(args: argparse.Namespace) -> int:
     from .engine import load
     from .errors import CfnfixError
     from .fileio import read_bytes, write_atomic
-    from .template import Template
-    from .testcoverage import coverage, test_module
-    from .testscan import scan
+    from .model.template import Template
+    from .stacks.testcoverage import coverage, test_module
+    from .model.testscan import scan
 
     try:
         doc = load(read_bytes(args.template), args.template)
@@ -227,7 +227,7 @@ def _tests(args: argparse.Namespace) -> int:
         _error(str(exc.problem.at(args.template)))
         return 2
     if args.tests is None:
-        from .testscan import TEST_FOLDERS, find_tests
+        from .model.testscan import TEST_FOLDERS, find_tests
 
         found = find_tests(os.path.dirname(os.path.abspath(args.template)), reading_outputs=False)
         if found is None:

@@ -145,7 +145,7 @@ def _with_found_tests(settings: Settings, folder: str) -> Settings:
     """A rule with a `tests` option that is not set reads the tests folder found near the template
     (as `cfnfix tests` finds it): evidence that integration tests exist, which CFX401 needs."""
     from .rules import all_rules
-    from .testscan import find_tests
+    from .model.testscan import find_tests
 
     wanting = [rule for rule in all_rules() if "tests" in rule.Options.model_fields and settings.enabled(rule.code)
                and not (settings.rules.get(rule.code) or settings.rules.get(rule.name) or {}).get("tests")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .template import Resource, Template, value_targets
+from .model.template import Resource, Template, value_targets
 
 ALB = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 

@@ -7,16 +7,16 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from . import pointer as jp
-from .document import Document, Format, parse_bytes, parse_text
+from .parse.document import Document, Format, parse_bytes, parse_text
 from .errors import CfnfixError, ParseError, Problem
 from .kit import Plan, Safety
 from .rule import Finding, Fix, Rule
 from .settings import DEFAULT, Settings
 from .suppression import BadSuppression, Suppression, read_suppressions
-from .template import Template
+from .model.template import Template
 
 if TYPE_CHECKING:
-    from .writer import TextEdit
+    from .write.writer import TextEdit
 
 MAX_PASSES = 10
 
@@ -323,8 +323,8 @@ def _fix_passes(doc: Document, settings: Settings, path: str | None,
 
 def _alone(original: Document, finding: Finding) -> str | None:
     """The original text with only this finding's fix applied, or None when it needs another fix."""
-    from .style import style_of
-    from .writer import write
+    from .write.style import style_of
+    from .write.writer import write
 
     try:
         return write(original, [dict(op) for op in finding.fix.patch], style_of(original)).text  # type: ignore[union-attr]
@@ -345,8 +345,8 @@ def _identity(finding: Finding) -> tuple[str, str, str]:
 def _passes(original: Document, settings: Settings, rules: list[Rule], refused: frozenset,
             held: dict[tuple[str, str], str]) -> tuple[Document, list[Finding], list[dict[str, Any]], Any, int]:
     """The fixed document, the fixes applied, their patch, the edit log, and how many passes wrote."""
-    from .style import style_of
-    from .writer import EditLog
+    from .write.style import style_of
+    from .write.writer import EditLog
 
     doc = original
     log = EditLog(len(original.text))
@@ -387,7 +387,7 @@ def _write_pass(doc: Document, chosen: list[Finding], style: Any, held: dict[tup
     """The pass's fixes written together; when that fails, each alone, so that one fix the writer
     cannot do (a path through a YAML alias) is held back and the others are kept."""
     from .errors import WriteError
-    from .writer import write  # only fixing needs the writer and jsonpatch: keeps `check` quick to start
+    from .write.writer import write  # only fixing needs the writer and jsonpatch: keeps `check` quick to start
 
     def ops(findings: list[Finding]) -> list[dict[str, Any]]:
         return [dict(op) for finding in findings for op in finding.fix.patch]  # type: ignore[union-attr]
@@ -425,7 +425,7 @@ def _write_pass(doc: Document, chosen: list[Finding], style: Any, held: dict[tup
 
 def _unwritable(doc: Document, finding: Finding, style: Any) -> str:
     from .errors import WriteError
-    from .writer import write
+    from .write.writer import write
 
     try:
         write(doc, [dict(op) for op in finding.fix.patch], style)  # type: ignore[union-attr]
@@ -542,7 +542,7 @@ def load(raw: bytes, name: str | None = None, named: bool = True) -> Document:
 
 
 def _refuse_what_cloudformation_rejects(doc: Document) -> None:
-    from .structure import problem
+    from .model.structure import problem
 
     found = problem(doc)
     if found is not None:

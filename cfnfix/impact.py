@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from . import pointer as jp
 from .schemas import schema
-from .template import Template
+from .model.template import Template
 from .values import aws_data
 
 

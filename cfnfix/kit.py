@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from . import pointer as jp
 from .schemas import ResourceSchema, schema
-from .template import PSEUDO_PARAMETERS, Resource, Template, references
+from .model.template import PSEUDO_PARAMETERS, Resource, Template, references
 
 __all__ = [
     "Safety", "Plan", "test_op", "add_op", "replace_op", "remove_op", "type_pin", "walk", "intrinsic",

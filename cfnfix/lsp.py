@@ -16,7 +16,7 @@ from pygls.uris import to_fs_path
 
 from . import __version__
 from . import config as cfnconfig
-from .document import BOM, Document
+from .parse.document import BOM, Document
 from .engine import NotATemplate, check_document, fix_document, load
 from .errors import CfnfixError, Problem
 from .rule import Finding
@@ -208,7 +208,7 @@ def _text_edits(analysis: Analysis, edits) -> list[lsp.TextEdit]:
 
 def fix_edits(analysis: Analysis, located: Located) -> list[lsp.TextEdit] | str:
     """The edits of one finding's fix, or why there are none."""
-    from .writer import EditLog, write
+    from .write.writer import EditLog, write
 
     assert analysis.doc is not None and located.finding.fix is not None
     edit_log = EditLog(len(analysis.doc.text))
@@ -256,7 +256,7 @@ def suppression_ops(data: dict[str, Any], finding: Finding) -> list[dict[str, An
 
 
 def suppression_edits(analysis: Analysis, located: Located) -> list[lsp.TextEdit] | str | None:
-    from .writer import EditLog, write
+    from .write.writer import EditLog, write
 
     assert analysis.doc is not None
     ops = suppression_ops(analysis.doc.data, located.finding)

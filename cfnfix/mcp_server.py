@@ -14,7 +14,7 @@ from pydantic import Field
 
 from . import __version__
 from .config import settings_for
-from .document import Document
+from .parse.document import Document
 from .engine import check_document, fix_document, load
 from .errors import CfnfixError, Problem
 from .fileio import read_bytes, write_atomic

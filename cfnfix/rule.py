@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from . import pointer as jp
 from .kit import Plan, Safety, add_op, remove_op, replace_op, test_op  # noqa: F401  (the op builders live in the kit)
-from .template import Template
+from .model.template import Template
 
 if TYPE_CHECKING:
     from .impact import Impact

@@ -112,7 +112,7 @@ def _signals_held() -> Iterator[None]:
 
 
 def _fix_texts(doc, checked: CheckResult) -> tuple[tuple[str, str] | None, ...]:
-    from .writer import write
+    from .write.writer import write
 
     texts: list[tuple[str, str] | None] = []
     for finding in checked.findings:

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import pointer as jp
 from .rule import Finding
-from .template import Template
+from .model.template import Template
 
 
 @dataclass(frozen=True)

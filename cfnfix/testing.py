@@ -69,7 +69,7 @@ def check_example(rule: type[Rule], example: Example, lint: bool = False) -> Exa
     import jsonpatch
 
     import cfnfix
-    from .document import parse_text
+    from .parse.document import parse_text
 
     where = f"{rule.code} example {example.name}"
     result = run_example(rule, example)

@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Any, Iterator
 
-from cfnfix.template import references
+from cfnfix.model.template import references
 
 # Resource types moto's CloudFormation creates (it skips ScalableTarget, StackSet, DBCluster, alarms,
 # and fails on a GetAtt of what it skipped).

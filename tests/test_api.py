@@ -53,7 +53,7 @@ def test_outputs_stop_at_cloudformation_limit_of_200():
     assert len(findings) == 205
     assert sum(1 for f in findings if f.fix is None) == 6 and all("200 outputs" in f.message for f in findings if f.fix is None)
     fixed = cfnfix.fix_text(text, settings=settings)
-    from cfnfix.document import parse_text
+    from cfnfix.parse.document import parse_text
 
     assert len(parse_text(fixed.text).data["Outputs"]) == 200
     assert len(fixed.remaining) == 6 and all(f.fix is None for f in fixed.remaining)

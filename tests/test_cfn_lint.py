@@ -8,13 +8,13 @@ import pytest
 
 import cfnfix
 from cfnfix import cli
-from cfnfix.document import parse_text
+from cfnfix.parse.document import parse_text
 from cfnfix.lint import linter
 from cfnfix.lint.findings import lint_findings
 from cfnfix.rule import Finding
 from cfnfix.rules.hardcoded_service_linked_role import HardcodedServiceLinkedRole
 from cfnfix.settings import Settings
-from cfnfix.template import Template
+from cfnfix.model.template import Template
 
 from .helpers import HARDCODED_ROLE
 

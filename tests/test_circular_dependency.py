@@ -1,4 +1,4 @@
-"""CFX701's graph (cfnfix.graph) and its fixes on random security-group and role/policy cycles."""
+"""CFX701's graph (cfnfix.model.graph) and its fixes on random security-group and role/policy cycles."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import cfnfix
-from cfnfix.document import parse_text
-from cfnfix.graph import Dependency, DependencyGraph, located_references
-from cfnfix.template import Template
+from cfnfix.parse.document import parse_text
+from cfnfix.model.graph import Dependency, DependencyGraph, located_references
+from cfnfix.model.template import Template
 
 from .helpers import lint_findings
 

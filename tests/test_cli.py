@@ -12,7 +12,7 @@ import jsonpatch
 import pytest
 import yaml
 
-from cfnfix.document import parse_text
+from cfnfix.parse.document import parse_text
 
 from .helpers import CLEAN, HARDCODED_ROLE, ROOT, SLR
 

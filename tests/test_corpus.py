@@ -8,14 +8,14 @@ import jsonpatch
 import pytest
 
 import cfnfix
-from cfnfix import json_reader, yaml_reader
+from cfnfix.parse import json_reader, yaml_reader
 from cfnfix import pointer as jp
-from cfnfix.document import parse_bytes, parse_text
+from cfnfix.parse.document import parse_bytes, parse_text
 from cfnfix.engine import is_template
 from cfnfix.errors import CfnfixError, ParseError, WriteError
-from cfnfix.source import SCALAR, TAG
-from cfnfix.style import style_of
-from cfnfix.writer import write
+from cfnfix.parse.source import SCALAR, TAG
+from cfnfix.write.style import style_of
+from cfnfix.write.writer import write
 
 from .helpers import CORPUS, ROOT, assert_local, comment_owners, corpus_files, failover_records
 
@@ -97,7 +97,7 @@ def test_parse_errors_only_for_unreadable_files():
 
 
 def test_templates_cloudformation_rejects_are_refused_and_only_those():
-    from cfnfix.structure import problem
+    from cfnfix.model.structure import problem
 
     refused = {str(path.relative_to(CORPUS)) for path, doc in _readable()
                if is_template(doc.data) and problem(doc) is not None}

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 import cfnfix
-from cfnfix.document import parse_bytes
+from cfnfix.parse.document import parse_bytes
 from cfnfix.engine import fix_document, is_template
 from cfnfix.errors import ParseError
 

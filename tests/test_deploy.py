@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 import cfnfix
-from cfnfix.document import parse_text
+from cfnfix.parse.document import parse_text
 
 from .aws import CREDENTIALS, deploy, moto_server, moto_subset
 from .helpers import ROOT

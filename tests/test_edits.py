@@ -7,11 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cfnfix
-from cfnfix.document import parse_bytes
+from cfnfix.parse.document import parse_bytes
 from cfnfix.engine import fix_document
 from cfnfix.errors import ParseError
 from cfnfix.settings import Settings
-from cfnfix.writer import Edit, EditLog, TextEdit
+from cfnfix.write.writer import Edit, EditLog, TextEdit
 
 from .helpers import CORPUS, HARDCODED_ROLE, ROOT, corpus_files
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 import cfnfix
-from cfnfix.document import parse_text
+from cfnfix.parse.document import parse_text
 
 from .helpers import ROOT, lint_findings
 

@@ -31,9 +31,9 @@ def test_check_and_apply_load_no_server_module(tmp_path):
 # What fixing, diffs, reports of fixes, configuration files, cfn-lint, parallel runs and the
 # other commands need: `check` of one clean template without a configuration file loads none
 NOT_FOR_CHECK = ("jsonpatch", "jsonpointer", "difflib", "tomllib", "secrets", "ctypes", "concurrent.futures",
-                 "multiprocessing", "cfnlint", "boto3", "botocore", "cfnfix.writer", "cfnfix.render",
-                 "cfnfix.style", "cfnfix.impact", "cfnfix.lint", "cfnfix.api", "cfnfix.testing",
-                 "cfnfix.ruledocs", "cfnfix.outputs", "cfnfix.testcoverage", "cfnfix.lsp", "cfnfix.mcp_server")
+                 "multiprocessing", "cfnlint", "boto3", "botocore", "cfnfix.write.writer", "cfnfix.write.render",
+                 "cfnfix.write.style", "cfnfix.impact", "cfnfix.lint", "cfnfix.api", "cfnfix.testing",
+                 "cfnfix.ruledocs", "cfnfix.stacks.outputs", "cfnfix.stacks.testcoverage", "cfnfix.lsp", "cfnfix.mcp_server")
 
 
 @pytest.mark.parametrize("name, text, also", [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import cfnfix
-from cfnfix.document import parse_text
+from cfnfix.parse.document import parse_text
 
 from .helpers import failover_records
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 import cfnfix
-from cfnfix.document import parse_bytes
+from cfnfix.parse.document import parse_bytes
 from cfnfix.engine import is_template
 from cfnfix.errors import ParseError
 

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import cfnfix
-from cfnfix.document import parse_text
+from cfnfix.parse.document import parse_text
 
 from .aws import CREDENTIALS, deploy, moto_server
 

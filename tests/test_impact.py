@@ -16,7 +16,7 @@ from cfnfix import kit
 from cfnfix.impact import impact_of
 from cfnfix.kit import Plan, Safety
 from cfnfix.rule import Fix, Rule, read_examples
-from cfnfix.template import Template
+from cfnfix.model.template import Template
 from cfnfix.testing import check_example, update_example
 
 from .helpers import ROOT

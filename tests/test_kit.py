@@ -6,7 +6,7 @@ import pytest
 
 from cfnfix import kit
 from cfnfix.kit import Plan, Safety
-from cfnfix.template import Template
+from cfnfix.model.template import Template
 
 
 def template(data):

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 import cfnfix
-from cfnfix.document import parse_text
+from cfnfix.parse.document import parse_text
 from cfnfix.engine import _detect, _select
 from cfnfix.rules import all_rules
 
@@ -113,7 +113,7 @@ def test_a_new_tag_only_uses_names_the_template_defines():
 
 def test_one_pass_names_every_vpcs_endpoints_apart():
     """issue 12 item 1: one Plan per pass, so two VPCs' endpoints no longer collide and wait."""
-    from cfnfix.document import parse_text as parse
+    from cfnfix.parse.document import parse_text as parse
 
     text = "Parameters:\n  Environment:\n    Type: String\nResources:\n" + NAT_VPC.format(vpc="Blue") \
         + NAT_VPC.format(vpc="Green")

@@ -12,7 +12,7 @@ import importlib.util
 import pytest
 
 import cfnfix
-from cfnfix.document import parse_bytes
+from cfnfix.parse.document import parse_bytes
 from cfnfix.engine import is_template
 from cfnfix.errors import ParseError
 

@@ -101,7 +101,7 @@ def test_cfx102_lets_the_engine_reach_cfx202s_standby_stack_set():
     assert fixed.error is None
     assert [f.code for f in fixed.applied] == ["CFX102", "CFX202"]
     assert fixed.remaining == ()
-    data = cfnfix.document.parse_text(fixed.text, "yaml").data
+    data = cfnfix.parse.document.parse_text(fixed.text, "yaml").data
     assert "DBPassword" not in data["Parameters"]
     assert data["Resources"]["Database"]["Properties"]["ManageMasterUserPassword"] is True
     assert data["Resources"]["StandbyStackSet"]["Type"] == "AWS::CloudFormation::StackSet"
@@ -131,7 +131,7 @@ def test_cfx102_shared_parameter_is_one_finding_and_goes_once_unused():
     finding, = cfnfix.check_text(text, "yaml", settings).findings
     assert finding.message.startswith("RDS DBInstance Database and RDS DBInstance Replica take MasterUserPassword")
     fixed = cfnfix.fix_text(text, "yaml", settings=settings)
-    assert "Parameters" not in cfnfix.document.parse_text(fixed.text, "yaml").data
+    assert "Parameters" not in cfnfix.parse.document.parse_text(fixed.text, "yaml").data
     assert fixed.text.count("ManageMasterUserPassword: true") == 2
 
 

@@ -7,7 +7,7 @@ import jsonpatch
 import pytest
 
 import cfnfix
-from cfnfix.document import parse_text
+from cfnfix.parse.document import parse_text
 from cfnfix.lint.fixers import all_fixers
 from cfnfix.lint.linter import lint
 from cfnfix.rule import DOC_HEADINGS

@@ -11,7 +11,7 @@ pytest.importorskip("pygls")
 from lsprotocol import types as lsp  # noqa: E402
 
 import cfnfix  # noqa: E402
-from cfnfix.document import parse_text  # noqa: E402
+from cfnfix.parse.document import parse_text  # noqa: E402
 from cfnfix.lsp import Positions, analyse, fix_all_edits, fix_edits, suppression_ops  # noqa: E402
 
 from .helpers import HARDCODED_ROLE  # noqa: E402

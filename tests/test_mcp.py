@@ -16,7 +16,7 @@ pytest.importorskip("mcp")
 from mcp import ClientSession, StdioServerParameters  # noqa: E402
 from mcp.client.stdio import stdio_client  # noqa: E402
 
-from cfnfix.document import parse_text  # noqa: E402
+from cfnfix.parse.document import parse_text  # noqa: E402
 
 from .helpers import ROOT  # noqa: E402
 

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 import cfnfix
 from cfnfix.config import load_settings
-from cfnfix.document import parse_text
+from cfnfix.parse.document import parse_text
 
 from .aws import CREDENTIALS, deploy, moto_server, moto_subset
 from .helpers import ROOT, lint_findings

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cfnfix.document import parse_bytes, parse_text
+from cfnfix.parse.document import parse_bytes, parse_text
 from cfnfix.errors import ParseError
-from cfnfix.source import MAP, SCALAR, SEQ, TAG
+from cfnfix.parse.source import MAP, SCALAR, SEQ, TAG
 
 SHORT_FORMS = """\
 A: !Ref X

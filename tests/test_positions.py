@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from cfnfix import pointer as jp
-from cfnfix.document import parse_text
-from cfnfix.json_reader import _container_ends
-from cfnfix.source import MAP, SEQ
+from cfnfix.parse.document import parse_text
+from cfnfix.parse.json_reader import _container_ends
+from cfnfix.parse.source import MAP, SEQ
 
 TRICKY_JSON = ('{"a": "x}]\\"{[", "b": [1, -2.5e3, true, null, {}, [ ]],\n'
                ' "c\\\\": {"d": "\\\\", "e\\"]": [{"f": "${AWS::Region}"}]}, "g": false}\n')

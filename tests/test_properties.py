@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfnfix import pointer as jp
-from cfnfix.document import parse_bytes, parse_text
-from cfnfix.render import YamlRenderer
-from cfnfix.style import Style
-from cfnfix.writer import write
+from cfnfix.parse.document import parse_bytes, parse_text
+from cfnfix.write.render import YamlRenderer
+from cfnfix.write.style import Style
+from cfnfix.write.writer import write
 
 NAMES = st.sampled_from(["Alpha", "Beta", "Gamma", "VpcId", "Tags", "Key", "Value", "yes", "on", "80",
                          "2010-09-09", "Name With Space", "a:b", "x-y_z"])

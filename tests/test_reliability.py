@@ -347,7 +347,7 @@ def test_check_marks_that_fix_not_fixable():
 
 def test_a_write_that_does_not_verify_names_the_fix_with_its_position(tmp_path, monkeypatch, capsys):
     # issue 17 item 5: a refused write says which fix, with file, line and column, and writes nothing
-    from cfnfix import writer
+    from cfnfix.write import writer
 
     path = tmp_path / "t.yaml"
     path.write_text(HARDCODED_ROLE)
@@ -363,7 +363,7 @@ def test_a_write_that_does_not_verify_names_the_fix_with_its_position(tmp_path, 
 
 
 def test_fixes_that_write_alone_but_not_together_keep_the_first_and_name_the_other(monkeypatch):
-    from cfnfix import writer
+    from cfnfix.write import writer
 
     from .helpers import SLR
 

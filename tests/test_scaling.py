@@ -11,10 +11,10 @@ import pytest
 
 import cfnfix
 from cfnfix import pointer as jp
-from cfnfix.document import parse_text
+from cfnfix.parse.document import parse_text
 from cfnfix.rules import builtin_rules
 from cfnfix.settings import Settings
-from cfnfix.template import Template
+from cfnfix.model.template import Template
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_PASSES_TAKEN = 3

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cfnfix.document import parse_bytes, parse_text
+from cfnfix.parse.document import parse_bytes, parse_text
 from cfnfix.errors import WriteError
-from cfnfix.writer import write
+from cfnfix.write.writer import write
 
 YAML = """\
 AWSTemplateFormatVersion: '2010-09-09'

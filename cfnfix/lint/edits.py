@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import pointer as jp
 from ..rule import remove_op, test_op
-from ..template import Template
+from ..model.template import Template
 from .linter import Match
 
 

@@ -6,7 +6,7 @@ from typing import Iterable
 
 from .. import pointer as jp
 from ..rule import Finding, Rule
-from ..template import Template
+from ..model.template import Template
 from .fixer import SEVERITY, Fixer, Linted
 from .linter import Match, lint
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Iterable
 
 from ..rule import Finding, Fix, Rule
-from ..template import Template
+from ..model.template import Template
 from .linter import Match
 
 SEVERITY = {"error": "high", "warning": "medium", "informational": "low"}

@@ -8,10 +8,10 @@ from functools import lru_cache
 from typing import Any
 
 from .. import pointer as jp
-from ..graph import Dependency, DependencyGraph, located_references
+from ..model.graph import Dependency, DependencyGraph, located_references
 from ..kit import Plan, Safety, add_op, condition_of, remove_op, replace_op, test_op, type_pin
 from ..rule import Finding, Fix, Rule
-from ..template import Template
+from ..model.template import Template
 from ..values import aws_data
 
 SECURITY_GROUP = "AWS::EC2::SecurityGroup"

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..kit import Plan, Safety, intrinsic, replace_op, test_op, type_pin
 from ..rule import Finding, Fix, Rule
-from ..template import Resource, Template
+from ..model.template import Resource, Template
 from ..values import aws_data
 
 # engines whose major version is the first number from 10 on (13.4 is major 13, 9.6.2 is 9.6)

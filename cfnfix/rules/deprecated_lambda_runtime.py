@@ -13,7 +13,7 @@ from pydantic import Field
 from .. import pointer as jp
 from ..kit import Plan, Safety, remove_op, replace_op, test_op
 from ..rule import Finding, Fix, NoOptions, Rule
-from ..template import Template
+from ..model.template import Template
 from ..values import aws_data
 
 FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 from .. import kit
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, Rule
-from ..template import Template
+from ..model.template import Template
 from ..values import aws_data
 
 # a zone name is its region and one letter (us-east-1a, us-gov-west-1b, cn-north-1a); Local Zones

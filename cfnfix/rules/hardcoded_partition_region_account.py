@@ -9,7 +9,7 @@ from typing import Any, Iterator
 from .. import kit
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, Rule
-from ..template import Template
+from ..model.template import Template
 from ..values import aws_data
 
 # a part of an ARN: literal characters or Sub variables (``${AWS::Region}`` holds colons)

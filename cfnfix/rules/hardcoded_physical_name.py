@@ -12,7 +12,7 @@ from typing import Any, Literal
 from .. import kit
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, NoOptions, Rule
-from ..template import Parameter, Resource, Template, references
+from ..model.template import Parameter, Resource, Template, references
 from ..values import aws_data
 
 # the pseudo parameters a name may hold and still be the same in every stack of one account

@@ -10,7 +10,7 @@ from .. import kit
 from .. import pointer as jp
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, NoOptions, Rule
-from ..template import Resource, Template
+from ..model.template import Resource, Template
 from ..values import WILDCARD, aws_data, flatten
 
 # a partition or account part: literal, ${AWS::Partition}-style variables (which hold colons), or unknown

@@ -13,7 +13,7 @@ from ..disaster_recovery import deployment_role_parameter, health_check_path, pu
 from ..disaster_recovery import is_primary as primary_condition
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, NoOptions, Rule
-from ..template import Resource, Template, references
+from ..model.template import Resource, Template, references
 
 
 class Options(NoOptions):

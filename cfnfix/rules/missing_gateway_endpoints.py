@@ -13,7 +13,7 @@ from .. import kit
 from .. import pointer as jp
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, NoOptions, Rule
-from ..template import Resource, Template, value_targets
+from ..model.template import Resource, Template, value_targets
 from ..values import flatten
 
 SERVICE_IDS = {"s3": "S3", "dynamodb": "DynamoDB"}

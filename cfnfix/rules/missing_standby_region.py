@@ -12,7 +12,7 @@ from .. import kit
 from ..disaster_recovery import deployment_role_parameter, is_primary, public_albs
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, NoOptions, Rule
-from ..template import Template
+from ..model.template import Template
 from ..values import aws_data, flatten
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from .. import kit
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, NoOptions, Rule
-from ..template import Resource, Template, references
+from ..model.template import Resource, Template, references
 from ..values import aws_data
 
 
@@ -75,7 +75,7 @@ class MissingTestOutputs(Rule):
         exposed = {target for output in template.outputs.values() for target, _, _ in references(output.value)}
         asked: set[str] = set()
         if self.options.tests:
-            from ..testscan import scan
+            from ..model.testscan import scan
 
             asked = scan(self.options.tests).output_keys - set(template.outputs)
         wanted: list[tuple[str, Resource | None, list[Any] | None]] = []

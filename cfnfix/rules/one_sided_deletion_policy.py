@@ -9,7 +9,7 @@ from typing import Any
 from .. import pointer as jp
 from ..kit import Plan, Safety, add_op, intrinsic, test_op
 from ..rule import Finding, Fix, Rule
-from ..template import Template
+from ..model.template import Template
 from ..values import aws_data
 
 # what cfn-lint (W3011) leaves out too: old versions are kept on purpose, and replacing one keeps it anyway

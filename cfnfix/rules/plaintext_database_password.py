@@ -9,7 +9,7 @@ from typing import Any
 from .. import pointer as jp
 from ..kit import Plan, Safety, add_op, condition_of, intrinsic, remove_op, replace_op, test_op, type_pin, walk
 from ..rule import Finding, Fix, Rule
-from ..template import Resource, Template, references
+from ..model.template import Resource, Template, references
 from ..values import aws_data
 
 SECURE_REFERENCES = ("{{resolve:secretsmanager:", "{{resolve:ssm-secure:")

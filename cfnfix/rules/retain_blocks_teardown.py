@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..kit import Plan, Safety, replace_op, test_op, type_pin
 from ..rule import Finding, Fix, Rule
-from ..template import Template
+from ..model.template import Template
 
 RETAINING = ("Retain", "RetainExceptOnCreate")
 ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .. import pointer as jp
 from ..kit import Plan, Safety, add_op, type_pin
 from ..rule import Finding, Fix, Rule
-from ..template import Template
+from ..model.template import Template
 from ..values import aws_data
 
 ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy")

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...kit import Safety
 from ...rule import Example, Fix, add_op, test_op
-from ...template import Template
+from ...model.template import Template
 from ...values import aws_data
 from ..edits import at, pattern, quoted
 from ..fixer import Fixer, payload_of

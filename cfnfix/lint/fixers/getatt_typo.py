@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...rule import Example
-from ...template import Template
+from ...model.template import Template
 from ..fixer import Fixer, payload_of
 from ..linter import Match
 from .ref_typo import Typo, typo, typo_fix

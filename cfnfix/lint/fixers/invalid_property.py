@@ -8,7 +8,7 @@ from typing import Any
 from ... import pointer as jp
 from ...kit import Safety
 from ...rule import Example, Fix, add_op, remove_op, test_op
-from ...template import Template
+from ...model.template import Template
 from ...values import aws_data
 from ..edits import at, one_close
 from ..fixer import Fixer, payload_of

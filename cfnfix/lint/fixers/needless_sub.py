@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ...kit import Safety
 from ...rule import Example, Fix, replace_op, test_op
-from ...template import Template
+from ...model.template import Template
 from ..edits import at
 from ..fixer import Fixer, payload_of
 from ..linter import Match

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...kit import Safety
 from ...rule import Example, Fix, replace_op, test_op
-from ...template import Template
+from ...model.template import Template
 from ..edits import at, quoted
 from ..fixer import Fixer, payload_of
 from ..linter import Match

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ...kit import Safety
 from ...rule import Example, Fix
-from ...template import Template
+from ...model.template import Template
 from ..edits import remove_entries, unused_entries
 from ..fixer import Fixer, payload_of
 from ..linter import Match

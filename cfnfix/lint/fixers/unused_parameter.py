@@ -7,7 +7,7 @@ from typing import Any
 
 from ...kit import Safety
 from ...rule import Example, Fix, NoOptions, remove_op, test_op
-from ...template import Template
+from ...model.template import Template
 from ..edits import remove_entries, unused_entries
 from ..fixer import Fixer, payload_of
 from ..linter import Match

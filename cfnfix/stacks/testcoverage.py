@@ -7,8 +7,8 @@ import pprint
 from dataclasses import dataclass
 from typing import Any
 
-from .template import Template, references
-from .testscan import TestUse
+from ..model.template import Template, references
+from ..model.testscan import TestUse
 
 
 @dataclass(frozen=True)

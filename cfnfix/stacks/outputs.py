@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from .errors import CfnfixError, Problem
+from ..errors import CfnfixError, Problem
 
 FAILED = ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_COMPLETE", "DELETE_FAILED",
           "UPDATE_ROLLBACK_FAILED", "UPDATE_FAILED", "IMPORT_ROLLBACK_FAILED", "IMPORT_ROLLBACK_COMPLETE")

@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import json_reader
-from .errors import ParseError, Problem, parse_error
+from ..errors import ParseError, Problem, parse_error
 from .source import SourceMap
 
 if TYPE_CHECKING:

@@ -8,10 +8,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-from .source import MAP, SCALAR, SEQ, TAG, Node, key_tag, tag_key
+from ..parse.source import MAP, SCALAR, SEQ, TAG, Node, key_tag, tag_key
 
 if TYPE_CHECKING:
-    from .document import Document
+    from ..parse.document import Document
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Callable, Iterator, Protocol
 
-from . import pointer as jp
+from .. import pointer as jp
 
 MAP, SEQ, SCALAR, TAG = "map", "seq", "scalar", "tag"
 # Real templates nest a few dozen levels; this keeps every recursive walk within Python's stack.

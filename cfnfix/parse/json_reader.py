@@ -10,7 +10,7 @@ from json.decoder import scanstring
 from operator import sub
 from typing import Any
 
-from .errors import ParseError, parse_error, refuse_lone_carriage_returns
+from ..errors import ParseError, parse_error, refuse_lone_carriage_returns
 from .source import MAP, MAX_DEPTH, SCALAR, SEQ, Key, Node
 
 

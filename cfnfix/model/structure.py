@@ -6,9 +6,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from . import pointer as jp
-from .document import Document
-from .values import aws_data
+from .. import pointer as jp
+from ..parse.document import Document
+from ..values import aws_data
 
 # sections CloudFormation reads as a mapping of names
 MAPPING_SECTIONS = ("Parameters", "Mappings", "Conditions", "Resources", "Outputs")

@@ -8,7 +8,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .errors import parse_error, refuse_lone_carriage_returns
+from ..errors import parse_error, refuse_lone_carriage_returns
 from .source import MAP, MAX_DEPTH, SCALAR, SEQ, TAG, Key, Node, tag_key
 
 try:  # libyaml is several times faster; the pure-Python composer gives identical nodes

@@ -9,11 +9,11 @@ from typing import Any
 import jsonpatch
 import jsonpointer
 
-from . import pointer as jp
-from .document import Document, parse_text
-from .errors import CfnfixError, Problem, WriteError
+from .. import pointer as jp
+from ..parse.document import Document, parse_text
+from ..errors import CfnfixError, Problem, WriteError
 from .render import JsonRenderer, YamlRenderer
-from .source import MAP, SEQ, TAG, Node
+from ..parse.source import MAP, SEQ, TAG, Node
 from .style import Style, blank_lines_between, column, style_of
 
 SECTION_ORDER = ("AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules",

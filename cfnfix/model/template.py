@@ -47,7 +47,7 @@ class Resource:
 
     @property
     def pointer(self) -> str:
-        from .pointer import join
+        from ..pointer import join
 
         return join(("Resources", self.name))
 

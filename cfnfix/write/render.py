@@ -9,7 +9,7 @@ from typing import Any
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from .source import key_tag
+from ..parse.source import key_tag
 from .style import Style
 
 _resolver = Resolver()
