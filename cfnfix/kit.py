@@ -345,10 +345,11 @@ class Plan:
         self._reserved[name] = self._fix
         self._mine.append((self._reserved, name))
 
-    def ensure_parameter(self, name: str, spec: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    def ensure_parameter(self, name: str, spec: Mapping[str, Any], *,
+                         after: str | None = None) -> tuple[str, list[dict[str, Any]]]:
         """The parameter to ``Ref`` for ``spec`` and the ops that add it: ``name`` itself (or a name
         derived from it, ``name2``) when the template has it with the same spec (descriptions aside),
-        else ``name`` or a fresh name, added."""
+        else ``name`` or a fresh name, added (right after the parameter ``after`` when given)."""
         existing = self.template.data.get("Parameters")
         if isinstance(existing, dict):
             # the name itself, or one this method gave before (DeploymentRole2 beside another DeploymentRole)
@@ -356,7 +357,8 @@ class Plan:
             for candidate in [name] + [n for n in existing if n != name and derived.fullmatch(n)]:
                 if _same_parameter(existing.get(candidate), spec):
                     return candidate, []
-        return self._ensure("Parameters", name, dict(spec), reuse_any=False)
+        return self._ensure("Parameters", name, dict(spec), reuse_any=False,
+                            after=jp.join(("Parameters", after)) if after else None)
 
     def ensure_condition(self, name: str, expression: Any) -> tuple[str, list[dict[str, Any]]]:
         """The condition that is ``expression``: an existing one equal to it (``name`` first), else

@@ -125,6 +125,16 @@ def test_ensure_parameter_reuses_an_equal_one_and_never_overwrites():
         "DomainName2", [{"op": "add", "path": "/Parameters/DomainName2", "value": {"Type": "String"}}])
 
 
+def test_ensure_parameter_places_a_new_one_after_the_named_parameter():
+    t = template({"Parameters": {"DeploymentRole": {"Type": "String"}, "DomainName": {"Type": "String"}},
+                  "Resources": {}})
+    assert Plan(t).ensure_parameter("StandbyRegion", {"Type": "String"}, after="DeploymentRole") == (
+        "StandbyRegion", [{"op": "add", "path": "/Parameters/StandbyRegion", "value": {"Type": "String"},
+                           "position": {"after": "/Parameters/DeploymentRole"}}])
+    # an existing equal parameter stays where it is
+    assert Plan(t).ensure_parameter("DomainName", {"Type": "String"}, after="DeploymentRole") == ("DomainName", [])
+
+
 def test_pieces_are_added_once_per_pass_and_the_section_in_one_piece():
     t = template({"Resources": {"A": {"Type": "AWS::SNS::Topic"}}})
     plan = Plan(t)

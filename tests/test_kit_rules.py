@@ -134,8 +134,9 @@ def test_shared_pieces_come_with_the_fix_that_adds_them():
     and CFX202, which also reads every parameter, waits for the pass after CFX201's new ones."""
     text = "Parameters:\n  Env:\n    Type: String\nResources:\n" + ALB.format(name="Alb")
     data, result = fixed_data(text, "CFX201", "CFX202")
-    assert list(data["Parameters"]) == ["Env", "DeploymentRole", "HostedZoneId", "DomainName", "StandbyRegion",
-                                        "DrTemplateUrl"]
+    # CFX202's parameters follow DeploymentRole, so the order is the same whichever rule ran first
+    assert list(data["Parameters"]) == ["Env", "DeploymentRole", "StandbyRegion", "DrTemplateUrl", "HostedZoneId",
+                                        "DomainName"]
     passed = [p["ParameterKey"] for p in data["Resources"]["StandbyStackSet"]["Properties"]["Parameters"]]
     assert passed == ["DeploymentRole", "Env", "HostedZoneId", "DomainName"]
     assert [f.code for f in result.applied] == ["CFX201", "CFX202"]

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
 
 from pydantic import Field
 
-from dataclasses import dataclass
-
 from .. import kit
+from .. import pointer as jp
 from ..disaster_recovery import deployment_role_parameter, is_primary, public_albs
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, NoOptions, Rule
-from ..model.template import Template
+from ..model.template import Parameter, Resource, Template
 from ..values import aws_data, flatten
 
 
@@ -41,9 +42,14 @@ class MissingStandbyRegion(Rule):
     instance in this account in the standby region, sequential operations, the capabilities the
     template needs (IAM for its IAM and SAM resources, named IAM for named ones and for nested
     stacks, whose resources cannot be seen, auto-expand for a transform), and `Parameters` passing `DeploymentRole=standby` and every
-    template parameter without a default (lists joined with commas). Region-bound parameters (VPC,
-    subnet, security group, key pair and AMI ids, and lists of them) are not copied: each gets a
-    `Standby<Name>` parameter passed in its place. Only what is missing is added.
+    template parameter without a default (lists joined with commas). Region-bound parameters are
+    not copied: VPC, subnet, security group, key pair and AMI ids (and lists of them), parameters
+    whose default is an ARN that names a region (a certificate, a Lambda layer), and the hosted
+    zone of an alias target (a regional endpoint's zone). Each gets a `Standby<Name>` parameter
+    without a default, passed in its place (and passed itself, since the standby stack declares it
+    too): the standby stack never deploys the primary region's value. New parameters go right
+    after `DeploymentRole`, so the text is the same whichever rule added its parameters first.
+    Only what is missing is added.
 
     A self-managed StackSet needs two IAM roles that this fix does not create:
     `AWSCloudFormationStackSetAdministrationRole` in this account and
@@ -55,13 +61,23 @@ class MissingStandbyRegion(Rule):
 
     A template that already has a StackSet is only checked for what it lacks: a StackSet that
     deploys no stack instance is reported, with no fix (the accounts and regions are the owner's
-    decision).
+    decision). A standby StackSet (its `TemplateURL` is `DrTemplateUrl`, or it passes
+    `DeploymentRole`) that does not pass every parameter without a default, or does not
+    acknowledge a capability the template needs, is reported too: the standby stack could not be
+    created. Another rule may add such a parameter after the StackSet exists (CFX201's
+    `HostedZoneId` and `DomainName`); the fix passes what is missing at the place one run would
+    have written it, so fixing in several runs, in any order, gives the text of one run.
 
     ## Fix safety
     Safe: the StackSet stays off until `DrTemplateUrl` is set (`template-url` gives it a
     default). Unsafe when it must add `Standby<Name>` parameters without defaults (every deployment
     must then supply them). Display-only when a `NoEcho` parameter has no default: a secret is
-    never copied into StackSet parameters; move it to a dynamic reference first.
+    never copied into StackSet parameters; move it to a dynamic reference first. Display-only too
+    when a resource holds a literal that belongs to one region (an ARN naming a region, an alias
+    target's hosted zone other than CloudFront's): its standby value cannot be known, so the
+    message names each one to turn into a parameter first. Completing an existing standby
+    StackSet is safe unless it must add `Standby<Name>` parameters: it passes parameters the
+    template declares and changes nothing deployed in this region.
 
     ## Options
     `standby-region`: the region of the standby stack (default `us-west-2`).
@@ -85,6 +101,10 @@ class MissingStandbyRegion(Rule):
                 yield self.finding(f"StackSet {first.name} deploys no stack instance: add a StackInstancesGroup "
                                    "with the standby region", ("Resources", first.name), first.name,
                                    _Found(incomplete=True))
+            for stack_set in stack_sets:
+                finding = self._incomplete_standby(template, stack_set)
+                if finding is not None:
+                    yield finding
             return
         albs = public_albs(template)
         if not albs and not self.options.any_template:
@@ -93,40 +113,106 @@ class MissingStandbyRegion(Rule):
         collisions = _global_names(template)
         note = (f"; in the standby region these fixed names would collide: {', '.join(collisions)}"
                 if collisions else "")
+        literals = _region_bound_literals(template)
+        if literals:
+            note += f"; these values name the primary region: {', '.join(literals)}"
         entry = f"load balancer {albs[0].name}" if albs else "stack"
         yield self.finding(f"Nothing deploys a standby copy of this {entry} to a second region "
                            f"({self.options.standby_region}){note}", pointer, albs[0].name if albs else None,
                            _Found(incomplete=False))
 
+    def _incomplete_standby(self, template: Template, stack_set: Resource) -> Finding | None:
+        """A standby StackSet (one that deploys this same template) that misses a parameter the
+        standby stack cannot be created without, or a capability the template needs."""
+        entries = stack_set.properties.get("Parameters", [])
+        capabilities = stack_set.properties.get("Capabilities", [])
+        if not _is_standby(stack_set) or not isinstance(entries, list) or not isinstance(capabilities, list):
+            return None  # another template, or values out of reach (an intrinsic): taken as given
+        passed = {e.get("ParameterKey") for e in entries if isinstance(e, dict)}
+        standby = self._standby(template, Plan(template), completing=True)
+        missing = [key for key, _ in standby.passed if key not in passed]
+        missing += [name for name in standby.secrets if name not in passed]
+        lacking = _lacking(_capabilities(template), capabilities)
+        if not missing and not lacking:
+            return None
+        gaps = []
+        if missing:
+            gaps.append(f"does not pass {', '.join(missing)}, which ha{'ve' if len(missing) > 1 else 's'} no default "
+                        "in the standby region")
+        if lacking:
+            gaps.append(f"does not acknowledge {', '.join(lacking)}")
+        where = ("Resources", stack_set.name, "Properties", "Parameters") if "Parameters" in stack_set.properties \
+            else ("Resources", stack_set.name)
+        return self.finding(f"StackSet {stack_set.name} {' and '.join(gaps)}: the standby stack cannot be created",
+                            where, stack_set.name, _Found(incomplete=False, stack_set=stack_set.name))
+
+    def _standby(self, template: Template, plan: Plan, completing: bool = False) -> "_Standby":
+        """The parameters a standby stack needs and what its StackSet passes, in the order the text
+        will have them: new parameters right after the nearest earlier one of the DR block
+        (DeploymentRole, StandbyRegion, DrTemplateUrl, then the `Standby<Name>` twins), so the order
+        does not depend on whether another rule added its parameters first. ``completing`` an
+        existing StackSet adds only the twins: the DR parameters it lacks are the owner's design."""
+        bound = _region_bound_parameters(template)
+        block: list[tuple[str, dict[str, Any]]] = [
+            ("DeploymentRole", deployment_role_parameter()),
+            ("StandbyRegion", {"Type": "String", "Default": self.options.standby_region,
+                               "Description": "Region of the standby stack"}),
+            ("DrTemplateUrl", {"Type": "String", "Default": self.options.template_url,
+                               "Description": "S3 URL of this template for the standby stack; empty keeps it off"}),
+        ]
+        block += [(f"Standby{p.name}", {"Type": p.type, "Description": f"{p.name} in the standby region"})
+                  for p in bound]
+        order = list(template.parameters)
+        names: dict[str, str] = {}  # wanted name -> the name the plan gives it
+        ops: list[dict[str, Any]] = []
+        added_names: list[str] = []
+        # the writer places a new key beside one the text has: each new parameter goes after the
+        # last of the block the template has, in block order (or at the end)
+        anchor: str | None = None
+        at = len(order)
+        for name, spec in block:
+            if completing and name in ("DeploymentRole", "StandbyRegion", "DrTemplateUrl") \
+                    and name not in template.parameters:
+                names[name] = name
+                continue
+            chosen, added = plan.ensure_parameter(name, spec, after=anchor)
+            names[name] = chosen
+            ops += added
+            if chosen in template.parameters:
+                anchor, at = chosen, order.index(chosen) + 1
+            elif chosen not in order:
+                order.insert(at, chosen)
+                added_names.append(chosen)
+                at += 1
+        twins = {p.name: names[f"Standby{p.name}"] for p in bound}
+        specs = dict(block)
+        bodies = {name: specs.get(wanted, {}) for wanted, name in names.items()}
+        passed: list[tuple[str, Any]] = [(names["DeploymentRole"], "standby")]
+        for name in order:
+            existing = template.parameters.get(name)
+            kind = existing.type if existing else bodies[name].get("Type", "String")
+            if name == names["DeploymentRole"] or (existing and existing.no_echo):
+                continue
+            if name not in twins and (existing.has_default if existing else "Default" in bodies[name]):
+                continue
+            value: Any = {"Ref": twins.get(name, name)}
+            passed.append((name, {"Fn::Join": [",", value]}
+                           if kind.startswith("List<") or kind == "CommaDelimitedList" else value))
+        secrets = tuple(p.name for p in template.parameters.values() if p.no_echo and not p.has_default)
+        required = tuple(n for n in added_names if n in twins.values())
+        return _Standby(names, tuple(ops), tuple(passed), secrets, required)
+
     def fix(self, finding: Finding, template: Template, plan: Plan) -> Fix | None:
         if finding.payload.incomplete:
             return None  # which accounts and regions is the owner's decision
-        region_bound = set(aws_data("global_names.json")["region_bound_parameter_types"])
-        secrets = [p.name for p in template.parameters.values() if p.no_echo and not p.has_default]
+        if finding.payload.stack_set:
+            return self._complete_standby(template, template.resources[finding.payload.stack_set], plan)
         ops: list[dict[str, Any]] = []
         if finding.resource:
             ops.append(kit.type_pin(template.resources[finding.resource]))
-        wanted: dict[str, dict[str, Any]] = {
-            "DeploymentRole": deployment_role_parameter(),
-            "StandbyRegion": {"Type": "String", "Default": self.options.standby_region,
-                              "Description": "Region of the standby stack"},
-            "DrTemplateUrl": {"Type": "String", "Default": self.options.template_url,
-                              "Description": "S3 URL of this template for the standby stack; empty keeps it off"},
-        }
-        copied: list[tuple[str, str, bool]] = []  # (parameter, the parameter its value comes from, a list)
-        for parameter in template.parameters.values():
-            if parameter.has_default or parameter.no_echo or parameter.name == "DeploymentRole":
-                continue
-            source = parameter.name
-            if parameter.type in region_bound:
-                source = f"Standby{parameter.name}"
-                wanted[source] = {"Type": parameter.type, "Description": f"{parameter.name} in the standby region"}
-            copied.append((parameter.name, source,
-                           parameter.type.startswith("List<") or parameter.type == "CommaDelimitedList"))
-        names: dict[str, str] = {}  # wanted name -> the name the plan gives it
-        for name, spec in wanted.items():
-            names[name], added = plan.ensure_parameter(name, spec)
-            ops += added
+        standby = self._standby(template, plan)
+        names = standby.names
+        ops += standby.ops
         conditions: dict[str, str] = {}
         for name, expression in (
             ("IsPrimary", is_primary(names["DeploymentRole"])),
@@ -139,13 +225,6 @@ class MissingStandbyRegion(Rule):
         conditions["CreateDrStackSet"], added = plan.ensure_condition("CreateDrStackSet", {"Fn::And": [
             {"Condition": conditions[c]} for c in ("IsPrimary", "HasDrTemplateUrl", "NotInStandbyRegion")]})
         ops += added
-        # the standby stack is this same template: its parameters have the names this one has (the
-        # fix reads them all, so one that adds a parameter in the same pass makes it wait a pass)
-        passed: list[dict[str, Any]] = [{"ParameterKey": names["DeploymentRole"], "ParameterValue": "standby"}]
-        for parameter, source, is_list in copied:
-            value: Any = {"Ref": names.get(source, source)}
-            passed.append({"ParameterKey": parameter,
-                           "ParameterValue": {"Fn::Join": [",", value]} if is_list else value})
         properties: dict[str, Any] = {
             "StackSetName": {"Fn::Sub": "${AWS::StackName}-standby"},
             "Description": "Standby copy of this stack in the standby region",
@@ -159,28 +238,87 @@ class MissingStandbyRegion(Rule):
                                               "FailureToleranceCount": 0}
         properties["StackInstancesGroup"] = [{"DeploymentTargets": {"Accounts": [{"Ref": "AWS::AccountId"}]},
                                               "Regions": [{"Ref": names["StandbyRegion"]}]}]
-        properties["Parameters"] = passed
+        properties["Parameters"] = [{"ParameterKey": k, "ParameterValue": v} for k, v in standby.passed]
         stack_set = {"Type": "AWS::CloudFormation::StackSet", "Condition": conditions["CreateDrStackSet"],
                      "Properties": properties}
         ops.append(kit.add_op(("Resources", plan.fresh_id("StandbyStackSet")), stack_set))
-        if secrets:
+        if standby.secrets:
+            secrets = standby.secrets
             return Fix(f"Move the NoEcho parameter{'s' * (len(secrets) > 1)} {', '.join(secrets)} to a dynamic "
                        "reference, then add the standby StackSet", Safety.DISPLAY_ONLY,
                        "A secret is never copied into StackSet parameters.", tuple(ops), reads=("/Parameters",))
-        new_required = [names[source] for parameter, source, _ in copied
-                        if source != parameter and source not in template.parameters]
-        if new_required:
+        literals = _region_bound_literals(template)
+        if literals:
+            return Fix(f"Replace the values that name the primary region ({', '.join(literals)}) with parameters, "
+                       "then add the standby StackSet", Safety.DISPLAY_ONLY,
+                       "The standby stack would deploy the primary region's values, and their standby "
+                       "counterparts cannot be known.", tuple(ops), reads=("/Parameters",))
+        if standby.required:
             return Fix("Add the standby StackSet", Safety.UNSAFE,
-                       f"The new parameters {', '.join(new_required)} have no defaults, so every deployment "
+                       f"The new parameters {', '.join(standby.required)} have no defaults, so every deployment "
                        "must pass them.", tuple(ops), reads=("/Parameters",))
         return Fix("Add the standby StackSet, off until DrTemplateUrl is set", Safety.SAFE,
                    "The StackSet stays off until DrTemplateUrl is set, and every new parameter has a default.",
                    tuple(ops), reads=("/Parameters",))
 
+    def _complete_standby(self, template: Template, stack_set: Resource, plan: Plan) -> Fix:
+        """Pass what the StackSet misses at the place one run would have written it, so that fixing
+        in several runs gives the same text as fixing in one."""
+        standby = self._standby(template, plan, completing=True)
+        base = ("Resources", stack_set.name, "Properties")
+        ops: list[dict[str, Any]] = [kit.type_pin(stack_set), *standby.ops]
+        entries = stack_set.properties.get("Parameters")
+        if entries is None:
+            ops.append(kit.add_op(base + ("Parameters",), [{"ParameterKey": k, "ParameterValue": v}
+                                                           for k, v in standby.passed]))
+        else:
+            keys = [e.get("ParameterKey") if isinstance(e, dict) else None for e in entries]
+            cursor = 0
+            for key, value in standby.passed:
+                if key in keys:
+                    cursor = keys.index(key) + 1
+                    continue
+                ops.append(kit.add_op(base + ("Parameters", str(cursor)), {"ParameterKey": key, "ParameterValue": value}))
+                keys.insert(cursor, key)
+                cursor += 1
+        current = stack_set.properties.get("Capabilities")
+        needed = _capabilities(template)
+        if current is None and needed:
+            after = jp.join(base + ("TemplateURL",)) if "TemplateURL" in stack_set.properties else None
+            ops.append(kit.add_op(base + ("Capabilities",), needed, after=after))
+        elif current is not None and _lacking(needed, current):
+            merged = needed + [c for c in current if c not in needed
+                               and not (c == "CAPABILITY_IAM" and "CAPABILITY_NAMED_IAM" in needed)]
+            ops.append(kit.test_op(base + ("Capabilities",), current))
+            ops.append(kit.replace_op(base + ("Capabilities",), merged))
+        if standby.secrets:
+            secrets = standby.secrets
+            return Fix(f"Move the NoEcho parameter{'s' * (len(secrets) > 1)} {', '.join(secrets)} to a dynamic "
+                       f"reference, then pass it to {stack_set.name}", Safety.DISPLAY_ONLY,
+                       "A secret is never copied into StackSet parameters.", tuple(ops), reads=("/Parameters",))
+        if standby.required:
+            return Fix(f"Pass the missing parameters to {stack_set.name}", Safety.UNSAFE,
+                       f"The new parameters {', '.join(standby.required)} have no defaults, so every deployment "
+                       "must pass them.", tuple(ops), reads=("/Parameters",))
+        return Fix(f"Pass the missing parameters and capabilities to {stack_set.name}", Safety.SAFE,
+                   "It passes parameters this template already declares and acknowledges capabilities; "
+                   "nothing deployed in this region changes.", tuple(ops), reads=("/Parameters",))
+
+
+@dataclass(frozen=True)
+class _Standby:
+    names: dict[str, str]                  # DR parameter wanted -> the name it has
+    ops: tuple[dict[str, Any], ...]        # the parameters the template lacks
+    passed: tuple[tuple[str, Any], ...]    # (ParameterKey, ParameterValue) of the standby StackSet
+    secrets: tuple[str, ...]               # NoEcho parameters without a default: never copied
+    required: tuple[str, ...]              # new twins without defaults
+
 
 @dataclass(frozen=True)
 class _Found:
     incomplete: bool  # a StackSet is there but deploys no stack instance
+    stack_set: str | None = None  # a standby StackSet that misses parameters or capabilities
+    stack_set: str = ""  # a standby StackSet that misses parameters or capabilities
 
 
 def _deploys(groups: Any) -> bool:
@@ -217,3 +355,90 @@ def _global_names(template: Template) -> list[str]:
         if text is not None and "${AWS::Region}" not in text:
             found.append(f"{resource.name}.{key}")
     return found
+
+
+def _lacking(needed: list[str], acknowledged: list[Any]) -> list[str]:
+    return [c for c in needed if c not in acknowledged
+            and not (c == "CAPABILITY_IAM" and "CAPABILITY_NAMED_IAM" in acknowledged)]
+
+
+def _is_standby(stack_set: Resource) -> bool:
+    """Whether a StackSet deploys this same template as a standby: cfnfix's own (its TemplateURL
+    is DrTemplateUrl) or one that passes DeploymentRole."""
+    if stack_set.properties.get("TemplateURL") == {"Ref": "DrTemplateUrl"}:
+        return True
+    entries = stack_set.properties.get("Parameters")
+    return isinstance(entries, list) and any(isinstance(e, dict) and e.get("ParameterKey") == "DeploymentRole"
+                                             for e in entries)
+
+
+# an ARN whose region field is a literal region: the value exists in that region only
+_REGION_ARN = re.compile(r"arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):[a-z0-9-]+:[a-z]{2}(?:-[a-z]+)+-\d:")
+
+
+def _names_a_region(value: Any) -> bool:
+    text = flatten(value)
+    return text is not None and _REGION_ARN.search(text) is not None
+
+
+def _alias_zones(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Each ``AliasTarget.HostedZoneId``: the zone of the alias target's endpoint."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "AliasTarget" and isinstance(inner, dict) and "HostedZoneId" in inner:
+                yield path + (key, "HostedZoneId"), inner["HostedZoneId"]
+            yield from _alias_zones(inner, path + (key,))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _alias_zones(inner, path + (str(index),))
+
+
+def _is_twin(template: Template, parameter: Parameter) -> bool:
+    return parameter.name.startswith("Standby") and parameter.name[len("Standby"):] in template.parameters
+
+
+def _region_bound_parameters(template: Template) -> list[Parameter]:
+    """Parameters whose value belongs to the primary region, in template order: a region-bound type
+    (VPC, subnet, key pair...), a default that is an ARN naming a region, or the hosted zone of an
+    alias target (a regional endpoint's zone). A secret is never copied; a twin is itself the
+    standby's value."""
+    types = set(aws_data("global_names.json")["region_bound_parameter_types"])
+    zones = {value["Ref"] for resource in template.resources.values()
+             for _, value in _alias_zones(resource.properties)
+             if isinstance(value, dict) and isinstance(value.get("Ref"), str)}
+    found = []
+    for parameter in template.parameters.values():
+        if parameter.no_echo or _is_twin(template, parameter) or parameter.name == "DeploymentRole":
+            continue
+        defaults = parameter.default.split(",") if isinstance(parameter.default, str) else [parameter.default]
+        if parameter.type in types or parameter.name in zones \
+                or (parameter.has_default and any(_names_a_region(d) for d in defaults)):
+            found.append(parameter)
+    return found
+
+
+def _region_bound_literals(template: Template) -> list[str]:
+    """``Resource.Path`` of each literal value that belongs to one region: an ARN naming a region,
+    or an alias target's hosted zone (regional endpoints have one zone per region)."""
+    global_zones = set(aws_data("global_names.json")["global_alias_hosted_zones"])
+    found = []
+    for resource in template.resources.values():
+        for path, value in _strings(resource.properties):
+            if _names_a_region(value):
+                found.append(".".join((resource.name,) + path))
+        for path, value in _alias_zones(resource.properties):
+            if isinstance(value, str) and value not in global_zones:
+                found.append(".".join((resource.name,) + path))
+    return sorted(set(found), key=found.index)
+
+
+def _strings(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Each string or ``Fn::Sub`` in ``value`` with its path."""
+    if isinstance(value, str) or (isinstance(value, dict) and set(value) == {"Fn::Sub"}):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _strings(inner, path + (key,))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _strings(inner, path + (str(index),))
