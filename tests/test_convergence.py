@@ -102,8 +102,8 @@ def _sample():
 @pytest.mark.corpus
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")
 def test_runs_one_rule_at_a_time_converge_on_a_corpus_sample():
-    """The DR rules one at a time, in either order, then every rule; and every rule safe before
-    unsafe: one run's text."""
+    """The DR rules one at a time, in either order, then every rule; every rule one at a time in
+    the order of their codes, then every rule; and every rule safe before unsafe: one run's text."""
     checked = 0
     for path, doc in _sample():
         one = _one_run(doc.text, doc.format, {})
@@ -112,6 +112,10 @@ def test_runs_one_rule_at_a_time_converge_on_a_corpus_sample():
             for code in order:
                 text = _fix(text, doc.format, (code,), True, {})
             assert _fix(text, doc.format, CODES, True, {}) == one, (path, order)
+        text = doc.text
+        for code in CODES:
+            text = _fix(text, doc.format, (code,), True, {})
+        assert _fix(text, doc.format, CODES, True, {}) == one, (path, "one rule at a time")
         two = _fix(_fix(doc.text, doc.format, CODES, False, {}), doc.format, CODES, True, {})
         assert two == one, path
         checked += 1

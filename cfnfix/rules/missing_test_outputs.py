@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import kit
+from .. import pointer as jp
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, NoOptions, Rule
 from ..model.template import Resource, Template, references
@@ -40,7 +41,8 @@ class MissingTestOutputs(Rule):
     A resource without an output cannot be found, and the tests fail or skip.
 
     ## Fix
-    Adds an Output for each such resource at the end of `Outputs` (creating the section when
+    Adds an Output for each such resource, in the order of the resources: before the first existing
+    Output of a resource further down the file, else at the end of `Outputs` (creating the section when
     missing): `Value` by `Ref` or `Fn::GetAtt`, a `Description`, and the resource's `Condition`
     when it has one. The key is the one the tests ask for, else the logical ID and a suffix
     (`VPCId`, `LoadBalancerDNSName`, `DBClusterEndpoint`). An attribute that exists only in some
@@ -127,11 +129,24 @@ class MissingTestOutputs(Rule):
         if self.options.export:
             output["Export"] = {"Name": {"Fn::Sub": "${AWS::StackName}-" + key}}
         if "Outputs" in template.data and isinstance(template.data["Outputs"], dict):
-            add = kit.add_op(("Outputs", key), output)
+            add = kit.add_op(("Outputs", key), output, before=_next_output(template, resource))
         else:
             add = kit.add_op(("Outputs",), {key: output})
         return Fix(f"Add the output {key}", Safety.SAFE, "Outputs change nothing that is deployed.",
                    (kit.type_pin(resource), add))
+
+
+def _next_output(template: Template, resource: Resource) -> str | None:
+    """The existing output a new one for ``resource`` goes before: the first that exposes a
+    resource later in the file. Outputs then follow the resources' order however many runs add
+    them, so fixing in two runs writes what one run writes."""
+    order = template.resource_order
+    mine = order[resource.name]
+    for name, output in template.outputs.items():
+        targets = {target for target, _, _ in references(output.value) if target in order}
+        if len(targets) == 1 and order[targets.pop()] > mine:
+            return jp.join(("Outputs", name))
+    return None
 
 
 @dataclass(frozen=True)
