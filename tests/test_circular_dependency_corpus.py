@@ -9,12 +9,9 @@ from __future__ import annotations
 import pytest
 
 import cfnfix
-from cfnfix.parse.document import parse_bytes
-from cfnfix.engine import is_template
-from cfnfix.errors import ParseError
 
-from .helpers import CORPUS, corpus_files
-from .test_corpus import REJECTED
+from .helpers import CORPUS
+from .test_corpus import accepted_templates
 from .test_lifecycle_corpus import _lint_yield
 
 # (file, cfn-lint rule) pairs a fix adds, and why: none (a policy with actions cfn-lint does not
@@ -32,14 +29,7 @@ def test_cycles_are_broken_and_no_cfn_lint_finding_is_added():
     e3004_left: list[str] = []
     display_only: set[str] = set()
     fired = 0
-    for path in corpus_files():
-        try:
-            doc = parse_bytes(path.read_bytes(), path.name)
-        except ParseError:
-            continue
-        name = str(path.relative_to(CORPUS))
-        if not is_template(doc.data) or name in REJECTED:
-            continue
+    for name, doc in accepted_templates():
         checked = cfnfix.check_text(doc.text, doc.format, settings=settings)
         if not checked.findings:
             continue

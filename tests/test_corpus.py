@@ -76,6 +76,14 @@ def _accepted(path) -> bool:
     return str(path.relative_to(CORPUS)) not in REJECTED
 
 
+def accepted_templates():
+    """(name relative to the corpus, document) of every readable corpus template that
+    CloudFormation accepts as it is: what the before-and-after sweeps of cfn-lint go through."""
+    for path, doc in _readable():
+        if is_template(doc.data) and _accepted(path):
+            yield str(path.relative_to(CORPUS)), doc
+
+
 def _readable():
     docs = []
     for path in corpus_files():

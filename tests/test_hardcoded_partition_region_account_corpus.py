@@ -11,12 +11,9 @@ from __future__ import annotations
 import pytest
 
 import cfnfix
-from cfnfix.parse.document import parse_bytes
-from cfnfix.engine import is_template
-from cfnfix.errors import ParseError
 
-from .helpers import CORPUS, corpus_files
-from .test_corpus import REJECTED
+from .helpers import CORPUS
+from .test_corpus import accepted_templates
 from .test_lifecycle_corpus import _lint_yield
 
 pytestmark = [pytest.mark.corpus,
@@ -47,18 +44,11 @@ def test_cfx602_resolves_i3042_and_adds_no_cfn_lint_finding():
     stays: dict[tuple[str, str], list[str]] = {}
     added: list[tuple[str, tuple[str, str, str]]] = []
     resolved = changed = 0
-    for path in corpus_files():
-        try:
-            doc = parse_bytes(path.read_bytes(), path.name)
-        except ParseError:
-            continue
-        if not is_template(doc.data) or str(path.relative_to(CORPUS)) in REJECTED:
-            continue  # REJECTED: templates CloudFormation refuses, which cfnfix refuses too
+    for name, doc in accepted_templates():
         result = cfnfix.fix_text(doc.text, doc.format, settings=settings)
-        assert result.error is None, (path, result.error)
+        assert result.error is None, (name, result.error)
         if not result.changed and "arn:aws" not in doc.text:
             continue
-        name = str(path.relative_to(CORPUS))
         before = lint(doc.text)
         after = lint(result.text) if result.changed else before
         changed += result.changed

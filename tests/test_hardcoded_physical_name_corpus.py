@@ -11,12 +11,9 @@ from __future__ import annotations
 import pytest
 
 import cfnfix
-from cfnfix.parse.document import parse_bytes
-from cfnfix.engine import is_template
-from cfnfix.errors import ParseError
 
-from .helpers import CORPUS, corpus_files
-from .test_corpus import REJECTED
+from .helpers import CORPUS
+from .test_corpus import accepted_templates
 from .test_lifecycle_corpus import _lint_yield
 
 pytestmark = [pytest.mark.corpus,
@@ -30,16 +27,11 @@ def test_suffixed_names_add_no_cfn_lint_finding():
     settings = cfnfix.Settings(select=("CFX506",), unsafe_fixes=True)
     added: list[tuple[str, tuple[str, str, str]]] = []
     changed = []
-    for path in corpus_files():
-        try:
-            doc = parse_bytes(path.read_bytes(), path.name)
-        except ParseError:
-            continue
-        name = str(path.relative_to(CORPUS))
-        if not is_template(doc.data) or name in REJECTED or not any(h in doc.text for h in HINTS):
+    for name, doc in accepted_templates():
+        if not any(h in doc.text for h in HINTS):
             continue
         result = cfnfix.fix_text(doc.text, doc.format, settings=settings)
-        assert result.error is None, (path, result.error)
+        assert result.error is None, (name, result.error)
         if not result.changed:
             continue
         changed.append(name)
@@ -50,14 +42,8 @@ def test_suffixed_names_add_no_cfn_lint_finding():
 
 def test_the_second_apply_finds_nothing_left_to_fix():
     settings = cfnfix.Settings(select=("CFX506",), unsafe_fixes=True)
-    for path in corpus_files():
-        try:
-            doc = parse_bytes(path.read_bytes(), path.name)
-        except ParseError:
-            continue
-        if not is_template(doc.data) or str(path.relative_to(CORPUS)) in REJECTED:
-            continue
+    for name, doc in accepted_templates():
         first = cfnfix.fix_text(doc.text, doc.format, settings=settings)
         if first.changed:
             second = cfnfix.fix_text(first.text, doc.format, settings=settings)
-            assert not second.changed, path
+            assert not second.changed, name

@@ -12,12 +12,9 @@ import importlib.util
 import pytest
 
 import cfnfix
-from cfnfix.parse.document import parse_bytes
-from cfnfix.engine import is_template
-from cfnfix.errors import ParseError
 
-from .helpers import CORPUS, ROOT, corpus_files
-from .test_corpus import REJECTED
+from .helpers import CORPUS, ROOT
+from .test_corpus import accepted_templates
 
 pytestmark = [pytest.mark.corpus,
               pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")]
@@ -48,18 +45,11 @@ def test_fixes_resolve_their_cfn_lint_findings_and_add_none():
     stays: dict[tuple[str, str], list[str]] = {}
     added: list[tuple[str, tuple[str, str, str]]] = []
     resolved = 0
-    for path in corpus_files():
-        try:
-            doc = parse_bytes(path.read_bytes(), path.name)
-        except ParseError:
-            continue
-        if not is_template(doc.data) or str(path.relative_to(CORPUS)) in REJECTED:
-            continue  # REJECTED: templates CloudFormation refuses, which cfnfix refuses too
+    for name, doc in accepted_templates():
         result = cfnfix.fix_text(doc.text, doc.format, settings=settings)
-        assert result.error is None, (path, result.error)
+        assert result.error is None, (name, result.error)
         if not result.changed and not any(hint in doc.text for hint in HINTS):
             continue
-        name = str(path.relative_to(CORPUS))
         before = lint(doc.text)
         after = lint(result.text) if result.changed else before
         added += [(name, finding) for finding in sorted(after - before)]

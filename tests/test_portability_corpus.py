@@ -14,12 +14,9 @@ from __future__ import annotations
 import pytest
 
 import cfnfix
-from cfnfix.parse.document import parse_bytes
-from cfnfix.engine import is_template
-from cfnfix.errors import ParseError
 
-from .helpers import CORPUS, corpus_files
-from .test_corpus import REJECTED
+from .helpers import CORPUS
+from .test_corpus import accepted_templates
 from .test_hardcoded_partition_region_account_corpus import lint
 
 pytestmark = [pytest.mark.corpus,
@@ -58,14 +55,7 @@ def test_zones_partitions_and_cycles_are_gone_but_where_listed():
     settings = cfnfix.Settings(unsafe_fixes=True)
     stays: set[tuple[str, str, str]] = set()
     added: set[tuple[str, str]] = set()
-    for path in corpus_files():
-        try:
-            doc = parse_bytes(path.read_bytes(), path.name)
-        except ParseError:
-            continue
-        name = str(path.relative_to(CORPUS))
-        if not is_template(doc.data) or name in REJECTED:
-            continue  # REJECTED: templates CloudFormation refuses, which cfnfix refuses too
+    for name, doc in accepted_templates():
         result = cfnfix.fix_text(doc.text, doc.format, settings=settings)
         assert result.error is None, (name, result.error)
         before = lint(doc.text)

@@ -71,7 +71,7 @@ def _names() -> dict[str, dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def _region_pattern() -> re.Pattern[str]:
-    regions = sorted(aws_data("physical_names.json")["regions"], key=len, reverse=True)
+    regions = sorted(aws_data("regions.json")["regions"], key=len, reverse=True)
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, regions)) + r")(?![a-z0-9])")
 
 
