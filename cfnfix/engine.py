@@ -10,7 +10,7 @@ from . import pointer as jp
 from .parse.document import Document, Format, parse_bytes, parse_text
 from .errors import CfnfixError, ParseError, Problem
 from .kit import Plan, Safety
-from .rule import Finding, Fix, Rule
+from .rule import Finding, Fix, Pending, Rule
 from .settings import DEFAULT, Settings
 from .suppression import BadSuppression, Suppression, read_suppressions
 from .model.template import Template
@@ -176,9 +176,12 @@ def _detect(doc: Document, settings: Settings, rules: list[Rule] | None, positio
 
 def _with_impact(fix: Fix | None, template: Template) -> Fix | None:
     """The fix with its impact on a deployed stack; a fix whose impact can never be safe (it
-    replaces or removes a stateful resource, or changes the parameter interface) is made unsafe."""
+    replaces or removes a stateful resource, or changes the parameter interface) is made unsafe.
+    Only a safe fix's impact is computed here; the others' on first read (``Fix.impact``)."""
     if fix is None:
         return None
+    if fix.safety != Safety.SAFE:
+        return replace(fix, impact=Pending(fix.patch, template))  # type: ignore[arg-type]
     from .impact import impact_of
 
     impact = impact_of(fix.patch, template)

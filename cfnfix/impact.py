@@ -108,11 +108,36 @@ def impact_of(patch: Iterable[dict[str, Any]], template: Template) -> Impact | N
         before["Resources"] = {name: resources[name] for name in present}
     if touched_parameters and "Parameters" in template.data:
         before["Parameters"] = template.data["Parameters"]
+    after = {section: dict(entries) for section, entries in before.items()}
     try:
-        after = jsonpatch.apply_patch(before, [_plain(op) for op in ops if _relevant(op)])
+        for op in ops:
+            if _relevant(op):
+                _copy_along(after, op)
+                after = jsonpatch.apply_patch(after, [_plain(op)], in_place=True)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException):
         return None  # a patch that does not apply: the writer refuses it with a position
     return _compare(before, after)
+
+
+def _copy_along(document: dict[str, Any], op: dict[str, Any]) -> None:
+    """Copy the containers ``op`` passes through, so applying it in place leaves the template's
+    data (and values earlier operations inserted) as they were. A deep copy of every touched
+    resource, as jsonpatch makes without ``in_place``, costs more than the rest of the impact."""
+    for pointer in (op["path"], op.get("from")) if op["op"] in ("move", "copy") else (op["path"],):
+        if not isinstance(pointer, str):
+            continue
+        parent: Any = document
+        for part in jp.split(pointer)[:-1]:
+            if isinstance(parent, dict) and part in parent:
+                key: Any = part
+            elif isinstance(parent, list) and part.isdigit() and int(part) < len(parent):
+                key = int(part)
+            else:
+                break  # a path that does not resolve: jsonpatch says so
+            child = parent[key]
+            if isinstance(child, (dict, list)):
+                child = parent[key] = type(child)(child)
+            parent = child
 
 
 def _relevant(op: dict[str, Any]) -> bool:

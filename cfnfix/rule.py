@@ -24,6 +24,37 @@ SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 DOC_HEADINGS = ("What it does", "Why does this fail?", "Fix", "Fix safety", "Options")
 
 
+class _Impact:
+    """``Fix.impact``: the impact, or a ``Pending`` computation of it, done on first read. A
+    report that never shows a fix's impact never pays for it; ``check`` costs only the safe
+    fixes, whose safety the impact may take away."""
+
+    def __get__(self, fix: "Fix | None", owner: type | None = None) -> "Impact | None":
+        if fix is None:
+            return None  # the field's default
+        value = fix.__dict__.get("_impact")
+        if isinstance(value, Pending):
+            value = fix.__dict__["_impact"] = value.compute()
+        return value
+
+    def __set__(self, fix: "Fix", value: "Impact | Pending | None") -> None:
+        # the dataclass passes the descriptor itself as the default
+        fix.__dict__["_impact"] = None if isinstance(value, _Impact) else value
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The impact of ``patch`` on ``template``, not computed yet."""
+
+    patch: tuple[dict[str, Any], ...]
+    template: Template = field(repr=False)
+
+    def compute(self) -> "Impact | None":
+        from .impact import impact_of
+
+        return impact_of(self.patch, self.template)
+
+
 @dataclass(frozen=True)
 class Fix:
     """RFC 6902 operations that repair a finding, how safe they are to apply unasked and why
@@ -34,7 +65,7 @@ class Fix:
     safety: Safety
     reason: str
     patch: tuple[dict[str, Any], ...] = field(hash=False)  # dicts: compared, left out of the hash
-    impact: "Impact | None" = field(default=None, compare=False)
+    impact: "Impact | None" = field(default=_Impact(), compare=False)  # type: ignore[assignment]
     # pointers the fix was built from besides those its patch pins (``Parameters``, when it copies
     # every parameter): a fix of the same pass that changes them makes this one wait a pass
     reads: tuple[str, ...] = field(default=(), compare=False)
@@ -42,6 +73,12 @@ class Fix:
     def __post_init__(self) -> None:
         object.__setattr__(self, "safety", Safety(self.safety))
         object.__setattr__(self, "patch", tuple(self.patch))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a result sent from a worker process carries the impact, not the template it is computed from
+        state = dict(self.__dict__)
+        state["_impact"] = self.impact
+        return state
 
     def paths(self) -> list[tuple[str, ...]]:
         """The paths this fix changes (its ``test`` operations only read)."""
