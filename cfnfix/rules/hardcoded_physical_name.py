@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from .. import kit
 from ..kit import Plan, Safety
-from ..rule import Finding, Fix, NoOptions, Rule
+from ..rule import Finding, Fix, Rule
 from ..model.template import Parameter, Resource, Template, references
 from ..values import aws_data
 
@@ -35,7 +35,8 @@ _REASON = ("A new name replaces the resource: CloudFormation creates it under th
            "one, with what it holds.")
 
 
-class Options(NoOptions):
+@dataclass(frozen=True)
+class Options:
     strategy: Literal["suffix", "remove"] = "suffix"
 
 
