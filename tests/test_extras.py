@@ -32,7 +32,9 @@ def test_check_and_apply_load_no_server_module(tmp_path):
 
 # What fixing, diffs, reports of fixes, configuration files, cfn-lint, parallel runs and the
 # other commands need: `check` of one clean template without a configuration file loads none
+# (a write's snapshot digest needs hashlib; importlib.metadata is read only where a plugin may be)
 NOT_FOR_CHECK = ("jsonpatch", "jsonpointer", "difflib", "tomllib", "secrets", "ctypes", "concurrent.futures",
+                 "hashlib", "importlib.metadata", "email",
                  "multiprocessing", "cfnlint", "boto3", "botocore", "cfnfix.write.writer", "cfnfix.write.render",
                  "cfnfix.write.style", "cfnfix.impact", "cfnfix.lint", "cfnfix.api", "cfnfix.testing",
                  "cfnfix.ruledocs", "cfnfix.stacks.outputs", "cfnfix.stacks.testcoverage", "cfnfix.lsp", "cfnfix.mcp_server")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -412,6 +411,8 @@ def _fit(stem: str, separator: str, ending: str, tail: str, samples: dict[str, l
     keep = len(stem) - over - _HASH_LENGTH - 1
     if keep < 1:
         return None
+    import hashlib  # only a name too long to keep needs it: `check` of most templates does not load it
+
     digest = hashlib.sha256(_unescaped(stem).encode("utf-8")).hexdigest()[:_HASH_LENGTH]
     short = stem[:keep].rstrip("-_.")
     return f"{short}-{digest}{separator}{ending}{tail}" if short else None
