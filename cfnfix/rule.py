@@ -17,6 +17,7 @@ from .options import NoRuleOptions, validated
 
 if TYPE_CHECKING:
     from .impact import Impact
+    from .validation import NoOptions  # noqa: F401  (made on first use: see __getattr__)
 
 Severity = Literal["critical", "high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
