@@ -45,7 +45,7 @@ def __dir__() -> list[str]:
 
 
 def __getattr__(name: str) -> Any:
-    # imported on first use, so `cfnfix --version` does not pay for pydantic and the rules
+    # imported on first use, so `cfnfix --version` does not pay for the rules and the parsers
     if name in _LAZY:
         import importlib
 

@@ -6,14 +6,15 @@ import os
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import CfnfixError, Problem
+from .options import names, validated
 from .rules import find_rule
 from .settings import Settings
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 TOP_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "unsafe-fixes", "exclude",
             "report-unused-suppressions", "rules", "lifecycle", "cfn-lint"}
@@ -47,6 +48,8 @@ def read_config(path: Path) -> dict[str, Any] | None:
 
 def settings_from(table: dict[str, Any], path: Path) -> Settings:
     """Validated settings; an unknown key or a bad value is an error naming the key and the file."""
+    from pydantic import ValidationError  # a configuration file is what pydantic is for
+
     for key in table:
         if key not in TOP_KEYS:
             raise _fail(f"unknown key {key!r}", path)
@@ -65,7 +68,7 @@ def settings_from(table: dict[str, Any], path: Path) -> Settings:
         if not isinstance(options, dict):
             raise _fail(f"'rules.{code}' must be a table", path)
         try:
-            rule.Options.model_validate(options)
+            validated(rule.Options, options)
         except ValidationError as exc:
             error = exc.errors()[0]
             where = ".".join(str(p) for p in error["loc"])
@@ -147,7 +150,7 @@ def _with_found_tests(settings: Settings, folder: str) -> Settings:
     from .rules import all_rules
     from .model.testscan import find_tests
 
-    wanting = [rule for rule in all_rules() if "tests" in rule.Options.model_fields and settings.enabled(rule.code)
+    wanting = [rule for rule in all_rules() if "tests" in names(rule.Options) and settings.enabled(rule.code)
                and not (settings.rules.get(rule.code) or settings.rules.get(rule.name) or {}).get("tests")]
     if not wanting:
         return settings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import stat
@@ -23,7 +22,8 @@ TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
 
 
 def read_bytes(path: str) -> bytes:
-    return read_snapshot(path)[0]
+    """The file's bytes, for a command that writes nothing back (no snapshot, no digest)."""
+    return _read(path)[1]
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,13 @@ class Snapshot:
 
 
 def _digest(data: bytes) -> bytes:
+    import hashlib  # only a write compares digests: `check` does not load it (nor OpenSSL)
+
     return hashlib.blake2b(data, digest_size=32).digest()
 
 
-def read_snapshot(path: str) -> tuple[bytes, Snapshot]:
-    """The file's bytes and its snapshot; the stat comes first, so any change after it shows."""
+def _read(path: str) -> tuple[os.stat_result, bytes]:
+    # the stat comes first, so any change after it shows in a snapshot
     try:
         info = os.stat(path)
         data = Path(path).read_bytes()
@@ -51,6 +53,12 @@ def read_snapshot(path: str) -> tuple[bytes, Snapshot]:
         raise CfnfixError(Problem("is a directory", path)) from None
     except OSError as exc:
         raise CfnfixError(Problem(f"cannot read: {exc.strerror or exc}", path)) from None
+    return info, data
+
+
+def read_snapshot(path: str) -> tuple[bytes, Snapshot]:
+    """The file's bytes and its snapshot, for a write that must not lose an edit made meanwhile."""
+    info, data = _read(path)
     return data, Snapshot(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, _digest(data))
 
 

@@ -8,16 +8,16 @@ import re
 import textwrap
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Literal, Mapping
 
 from . import pointer as jp
 from .kit import Plan, Safety, add_op, remove_op, replace_op, test_op  # noqa: F401  (the op builders live in the kit)
 from .model.template import Template
+from .options import NoRuleOptions, validated
 
 if TYPE_CHECKING:
     from .impact import Impact
+    from .validation import NoOptions  # noqa: F401  (made on first use: see __getattr__)
 
 Severity = Literal["critical", "high", "medium", "low"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
@@ -186,9 +186,14 @@ class _Examples:
         return cached
 
 
-class NoOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              alias_generator=lambda name: name.replace("_", "-"))
+def __getattr__(name: str) -> Any:
+    # `NoOptions`, the pydantic base of options declared as a model (plugins' rules), is made on
+    # first use: a rule whose options are a plain dataclass (``cfnfix.options``) never needs pydantic
+    if name == "NoOptions":
+        from .validation import NoOptions
+
+        return NoOptions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Rule:
@@ -205,15 +210,18 @@ class Rule:
     fix_title: ClassVar[str]
     # the cfn-lint rule ids whose findings this rule's fix also resolves (reported once, by this rule)
     resolves: ClassVar[tuple[str, ...]] = ()
-    Options: ClassVar[type[BaseModel]] = NoOptions
+    # a frozen dataclass of ``option`` fields (``cfnfix.options``), or a pydantic model (``NoOptions``)
+    Options: ClassVar[type] = NoRuleOptions
     # read from files beside the module (see ``read_examples``); a rule may also set a tuple here
     examples: ClassVar[tuple[Example, ...]] = _Examples()  # type: ignore[assignment]
 
-    def __init__(self, options: dict[str, Any] | BaseModel | None = None):
-        if isinstance(options, BaseModel):
-            self.options = options
+    def __init__(self, options: Mapping[str, Any] | Any = None):
+        """``options``: values to check (keys as in a configuration file, or by field name), or an
+        ``Options`` instance, taken as it is."""
+        if options is None or isinstance(options, Mapping):
+            self.options = validated(self.Options, options)
         else:
-            self.options = self.Options.model_validate(options or {})
+            self.options = options
 
     # -- what a rule implements ------------------------------------------------------------
 

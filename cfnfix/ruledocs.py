@@ -6,12 +6,15 @@ import difflib
 import sys
 from pathlib import Path
 
+from .options import is_pydantic
 from .rule import Rule
 from .rules import all_rules
+from .validation import model_of
 
 
 def _options(rule: type[Rule]) -> list[str]:
-    fields = rule.Options.model_fields
+    declared = rule.Options
+    fields = (declared if is_pydantic(declared) else model_of(declared)).model_fields
     if not fields:
         return ["This rule has no options."]
     lines = ["| option | type | default |", "|---|---|---|"]

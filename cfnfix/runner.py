@@ -16,7 +16,7 @@ from typing import Any, Iterator, Literal
 from .config import find_config, settings_for
 from .engine import CheckResult, FixResult, NotATemplate, check_document, fix_document, load
 from .errors import CfnfixError, Problem
-from .fileio import Candidate, discover, read_snapshot, write_atomic
+from .fileio import Candidate, discover, read_bytes, read_snapshot, write_atomic
 from .settings import Settings
 
 Mode = Literal["check", "sarif", "apply", "diff", "patch"]
@@ -70,9 +70,9 @@ def _collector_paused() -> Iterator[None]:
 
 def _process(path: str, named: bool, mode: Mode, settings: Settings, raw: bytes | None) -> FileResult:
     try:
-        snapshot = None  # a template from stdin: nothing is written back
+        snapshot = None  # a template from stdin, or a run that writes nothing back
         if raw is None:
-            raw, snapshot = read_snapshot(path)
+            raw, snapshot = read_snapshot(path) if mode == "apply" else (read_bytes(path), None)
         doc = load(raw, path, named)
     except NotATemplate:
         return FileResult(path, CheckResult(path, None, skipped=True))

@@ -227,3 +227,102 @@ def test_a_copy_of_settings_makes_its_own_rules():
     assert "CFX401" in [r.code for r in with_tests.rule_instances()]
     narrowed = base.model_copy(update={"select": ("CFX1",)})
     assert [r.code for r in narrowed.rule_instances()] == ["CFX101", "CFX102"]
+
+
+@pytest.mark.parametrize("values", [
+    {},
+    # of the declared types: taken without pydantic, the codes normalised as its validator does
+    {"select": ("cfx1 ", ""), "extend_ignore": ("CFX401",), "unsafe_fixes": True, "lifecycle": "production",
+     "rules": {"CFX101": {"strategy": "auto"}}},
+    # converted by pydantic
+    {"select": ["cfx1"], "unsafe_fixes": "yes", "exclude": ["*/generated/*"], "rules": {"CFX501": {"as-of": "2026-01-01"}}},
+])
+def test_settings_are_what_their_pydantic_model_makes_of_the_same_values(values):
+    from cfnfix.settings import Settings, settings_model
+
+    made = Settings(**values)
+    checked = settings_model().model_validate(values)
+    assert made.model_dump() == {name: getattr(checked, name) for name in made.model_dump()}
+    assert made == Settings.model_validate(values)
+    if values:
+        assert (made.select, made.unsafe_fixes) == (("CFX1",), True)
+
+
+def test_settings_given_by_their_file_key_names_dump_as_pydantic_does():
+    from cfnfix.settings import Settings
+
+    made = Settings.model_validate({"extend-select": ("cfx4",), "cfn-lint": True, "rules": {"CFX401": {"tests": "t"}}})
+    assert (made.extend_select, made.cfn_lint) == (("CFX4",), True)
+    assert made.model_dump(by_alias=True, mode="json") == {
+        "select": [], "ignore": [], "extend-select": ["CFX4"], "extend-ignore": [], "unsafe-fixes": False,
+        "exclude": [], "report-unused-suppressions": False, "cfn-lint": True, "rules": {"CFX401": {"tests": "t"}},
+        "lifecycle": None}
+
+
+def test_a_bad_settings_value_raises_pydantics_error():
+    from pydantic import ValidationError
+
+    from cfnfix.config import validation_message
+    from cfnfix.settings import Settings
+
+    with pytest.raises(ValidationError) as raised:
+        Settings(select=("CFX9x",))
+    assert validation_message(raised.value) == "select: unknown rule code or prefix 'CFX9x' (did you mean CFX?)"
+    with pytest.raises(ValidationError) as raised:
+        Settings.model_validate({"colour": "red"})
+    assert validation_message(raised.value) == "colour: Extra inputs are not permitted"
+
+
+def _rules_with_options():
+    from cfnfix.lint.fixers import all_fixers
+    from cfnfix.options import names
+    from cfnfix.rules import all_rules
+
+    return [rule for rule in (*all_rules(), *all_fixers()) if names(rule.Options)]
+
+
+@pytest.mark.parametrize("rule", _rules_with_options(), ids=lambda rule: rule.code)
+def test_a_rules_default_options_are_what_their_pydantic_model_makes_of_nothing(rule):
+    import dataclasses
+
+    from cfnfix.validation import model_of
+
+    plain = rule(None).options
+    assert dataclasses.is_dataclass(plain) and type(plain) is rule.Options
+    assert dataclasses.asdict(plain) == dict(model_of(rule.Options).model_validate({}))
+
+
+def test_rule_options_are_given_by_their_file_key_or_field_name_and_checked():
+    from pydantic import ValidationError
+
+    from cfnfix.rules import find_rule
+
+    rule = find_rule("CFX202")
+    assert rule({"standby-region": "eu-west-1"}).options == rule.Options(standby_region="eu-west-1", template_url="",
+                                                                           any_template=False)
+    assert rule({"standby_region": "eu-west-1"}).options.standby_region == "eu-west-1"
+    given = rule.Options(any_template=True)
+    assert rule(given).options is given  # an Options value is taken as it is
+    with pytest.raises(ValidationError, match="String should match pattern"):
+        rule({"standby-region": "mars"})
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        find_rule("CFX502")({"colour": 1})  # a rule without options
+
+
+@pytest.mark.parametrize("code, values", [
+    ("CFX401", {"tests": "t", "export": True}),  # of the fields' plain types: taken as they are
+    ("CFX401", {"tests": None}),
+    ("CFX202", {"any-template": True, "template_url": "u"}),
+    ("CFX202", {"standby-region": "eu-west-1"}),  # a constraint: pydantic checks it
+    ("CFX501", {"as-of": "2026-01-01"}),  # converted to a date
+    ("CFX301", {"services": ["s3"]}),
+    ("CFX101", {"strategy": "dedicated-role"}),
+])
+def test_rule_options_are_what_their_pydantic_model_makes_of_the_same_values(code, values):
+    import dataclasses
+
+    from cfnfix.rules import find_rule
+    from cfnfix.validation import model_of
+
+    rule = find_rule(code)
+    assert dataclasses.asdict(rule(values).options) == dict(model_of(rule.Options).model_validate(values))

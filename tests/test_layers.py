@@ -19,7 +19,7 @@ FOLDERS = {"parse": "parse", "model": "model", "rules": "rules", "lint": "rules"
 LAYERS = {
     "base": {"pointer", "errors", "values"},
     # the rules layer's kit sits at the top so that plugins import `cfnfix.kit` and `cfnfix.rule`
-    "rules": {"rule", "kit", "schemas", "impact", "disaster_recovery"},
+    "rules": {"rule", "kit", "options", "validation", "schemas", "impact", "disaster_recovery"},
     "engine": {"engine", "suppression", "settings", "config", "fileio", "api", "runner"},
     # where templates are written: an editor's language server and an agent's MCP server
     "editors": {"lsp", "mcp_server"},

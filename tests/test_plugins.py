@@ -88,3 +88,35 @@ def test_a_code_that_clashes_with_a_built_in_is_an_error_naming_both(plugin_venv
         "unnamed-queue of cfnfix-clashing-plugin as cfnfix_clashing_plugin.UnnamedQueue) and CFX101 "
         "hardcoded-service-linked-role (built in as cfnfix.rules.hardcoded_service_linked_role."
         "HardcodedServiceLinkedRole)\n")
+
+
+def _dist_info(folder: Path, name: str, entry_points: str | None) -> None:
+    meta = folder / f"{name}-1.0.dist-info"
+    meta.mkdir(parents=True)
+    (meta / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    if entry_points is not None:
+        (meta / "entry_points.txt").write_text(entry_points)
+
+
+def test_entry_points_are_read_only_where_a_distribution_may_declare_the_group(tmp_path, monkeypatch):
+    from cfnfix.errors import CfnfixError
+    from cfnfix.rules import _maybe_declared, plugin_rules
+
+    assert not _maybe_declared()  # this environment has no plugin: importlib.metadata is not needed
+    assert plugin_rules() == []
+    _dist_info(tmp_path / "site", "other", "[console_scripts]\nother = other:main\n")
+    _dist_info(tmp_path / "site", "bare", None)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    assert not _maybe_declared()
+    _dist_info(tmp_path / "site", "rules", "[cfnfix.rules]\nx = rules_pkg:Rule\n")
+    assert _maybe_declared()
+    with pytest.raises(CfnfixError, match="the rule plugin entry point x of rules cannot be loaded"):
+        plugin_rules()  # read: importlib.metadata found it
+
+
+def test_a_zip_on_the_path_is_left_to_importlib_metadata(tmp_path, monkeypatch):
+    from cfnfix.rules import _maybe_declared
+
+    (tmp_path / "plugins.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip archive
+    monkeypatch.syspath_prepend(str(tmp_path / "plugins.zip"))
+    assert _maybe_declared()

@@ -1,25 +1,17 @@
-"""The typed view of a template (pydantic), built from long-form data, and its reference graph."""
+"""The typed view of a template (plain frozen records), built from long-form data, and its reference graph."""
 
 from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Any, Callable, Hashable, Iterator
-
 from dataclasses import dataclass, field
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, Callable, Hashable, Iterator
 
 PSEUDO_PARAMETERS = frozenset({
     "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue", "AWS::Partition", "AWS::Region",
     "AWS::StackId", "AWS::StackName", "AWS::URLSuffix",
 })
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
-
-
-class _Frozen(BaseModel):
-    # built with model_construct from already-checked data: no validation schema needed up front
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 # The entries are plain frozen records: a template has thousands and they are made for every check.
@@ -70,25 +62,26 @@ class Reference:
     attribute: str | None = None
 
 
-class Template(_Frozen):
+@dataclass(frozen=True)
+class Template:
     """What rules read. Entries with the wrong shape are left out rather than guessed at."""
 
     data: dict[str, Any]
     format_version: str | None = None
     description: str | None = None
     transform: tuple[str, ...] = ()
-    parameters: dict[str, Parameter] = Field(default_factory=dict)
-    mappings: dict[str, Any] = Field(default_factory=dict)
-    conditions: dict[str, Any] = Field(default_factory=dict)
-    resources: dict[str, Resource] = Field(default_factory=dict)
-    outputs: dict[str, Output] = Field(default_factory=dict)
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    mappings: dict[str, Any] = field(default_factory=dict)
+    conditions: dict[str, Any] = field(default_factory=dict)
+    resources: dict[str, Resource] = field(default_factory=dict)
+    outputs: dict[str, Output] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: Any) -> "Template":
         if not isinstance(data, dict):
             data = {}
-        return cls.model_construct(
+        return cls(
             data=data,
             format_version=_str_or_none(data.get("AWSTemplateFormatVersion")),
             description=_str_or_none(data.get("Description")),

@@ -5,9 +5,10 @@ rule touches one file), and those of other distributions, through the entry-poin
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import sys
 from functools import lru_cache
-from importlib.metadata import entry_points
 
 from ..errors import CfnfixError, Problem
 from ..rule import Rule
@@ -39,8 +40,41 @@ def builtin_rules() -> tuple[type[Rule], ...]:
     return defined_in_package(__name__, __path__, Rule, "rule code")
 
 
+def _maybe_declared() -> bool:
+    """Whether a distribution on the path may declare ``cfnfix.rules``: a metadata folder whose
+    ``entry_points.txt`` names it, a zip on the path, or a finder of distributions of its own.
+    False only when none can, so that importlib.metadata (email, zipfile, csv: the slowest
+    import left in a check) is loaded only where there are plugins to find."""
+    from importlib.machinery import PathFinder
+
+    if any(hasattr(finder, "find_distributions") and finder is not PathFinder for finder in sys.meta_path):
+        return True
+    for entry in sys.path:
+        folder = entry or "."
+        try:
+            names = os.listdir(folder)
+        except NotADirectoryError:
+            return True  # a zip file: importlib.metadata reads it
+        except OSError:
+            continue  # not there (python3XX.zip, a path hook's name)
+        for name in names:
+            if not name.lower().endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as points:
+                    if ENTRY_POINTS in points.read():
+                        return True
+            except (OSError, UnicodeDecodeError):
+                continue  # no entry points (or a one-file .egg-info)
+    return False
+
+
 def plugin_rules() -> list[tuple[type[Rule], str]]:
     """(rule, the distribution that ships it) for every entry point of ``cfnfix.rules``."""
+    if not _maybe_declared():
+        return []
+    from importlib.metadata import entry_points
+
     found = []
     for point in entry_points(group=ENTRY_POINTS):
         where = f"entry point {point.name} of {point.dist.name if point.dist else 'an unknown distribution'}"

@@ -8,11 +8,10 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any, Iterator
 
-from pydantic import Field
-
 from .. import pointer as jp
 from ..kit import Plan, Safety, remove_op, replace_op, test_op
-from ..rule import Finding, Fix, NoOptions, Rule
+from ..options import option
+from ..rule import Finding, Fix, Rule
 from ..model.template import Template
 from ..values import aws_data
 
@@ -22,8 +21,9 @@ LAYER_TYPES = ("AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion")
 NO_SAME_FAMILY = "go"
 
 
-class Options(NoOptions):
-    as_of: date | None = Field(None, description="the date to judge by (default today, UTC)")
+@dataclass(frozen=True)
+class Options:
+    as_of: date | None = option(None, description="the date to judge by (default today, UTC)")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from typing import Any, Literal
 
 from .. import kit
 from ..kit import Plan, Safety
-from ..rule import Finding, Fix, NoOptions, Rule
+from ..rule import Finding, Fix, Rule
 from ..model.template import Parameter, Resource, Template, references
 from ..values import aws_data
 
@@ -35,7 +34,8 @@ _REASON = ("A new name replaces the resource: CloudFormation creates it under th
            "one, with what it holds.")
 
 
-class Options(NoOptions):
+@dataclass(frozen=True)
+class Options:
     strategy: Literal["suffix", "remove"] = "suffix"
 
 
@@ -411,6 +411,8 @@ def _fit(stem: str, separator: str, ending: str, tail: str, samples: dict[str, l
     keep = len(stem) - over - _HASH_LENGTH - 1
     if keep < 1:
         return None
+    import hashlib  # only a name too long to keep needs it: `check` of most templates does not load it
+
     digest = hashlib.sha256(_unescaped(stem).encode("utf-8")).hexdigest()[:_HASH_LENGTH]
     short = stem[:keep].rstrip("-_.")
     return f"{short}-{digest}{separator}{ending}{tail}" if short else None

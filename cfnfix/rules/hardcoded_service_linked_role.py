@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import kit
 from .. import pointer as jp
 from ..kit import Plan, Safety
-from ..rule import Finding, Fix, NoOptions, Rule
+from ..rule import Finding, Fix, Rule
 from ..model.template import Resource, Template
 from ..values import WILDCARD, aws_data, flatten
 
@@ -21,7 +21,8 @@ _REMOVE_REASON = ("Application Auto Scaling then uses its service-linked role, w
                   "it does not exist yet.")
 
 
-class Options(NoOptions):
+@dataclass(frozen=True)
+class Options:
     strategy: Literal["auto", "dedicated-role", "remove-role-arn"] = "auto"
 
 

@@ -5,23 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field
-
 from .. import kit
 from .. import pointer as jp
 from ..disaster_recovery import deployment_role_parameter, health_check_path, public_albs, serves_https
 from ..disaster_recovery import is_primary as primary_condition
 from ..kit import Plan, Safety
-from ..rule import Finding, Fix, NoOptions, Rule
+from ..options import option
+from ..rule import Finding, Fix, Rule
 from ..model.template import Resource, Template, references
 
 
-class Options(NoOptions):
+@dataclass(frozen=True)
+class Options:
     load_balancer: str | None = None
     hosted_zone_id: str | None = None
     domain_name: str | None = None
     record_type: Literal["cname", "alias"] = "cname"
-    health_check_path: str = Field("/", pattern=r"^/")
+    health_check_path: str = option("/", pattern=r"^/")
 
 
 class MissingDnsFailover(Rule):

@@ -5,22 +5,22 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import Field
-
 from dataclasses import dataclass
 
 from .. import kit
 from .. import pointer as jp
 from ..kit import Plan, Safety
-from ..rule import Finding, Fix, NoOptions, Rule
+from ..options import option
+from ..rule import Finding, Fix, Rule
 from ..model.template import Resource, Template, value_targets
 from ..values import flatten
 
 SERVICE_IDS = {"s3": "S3", "dynamodb": "DynamoDB"}
 
 
-class Options(NoOptions):
-    services: list[Literal["s3", "dynamodb"]] = Field(default_factory=lambda: ["s3", "dynamodb"])
+@dataclass(frozen=True)
+class Options:
+    services: list[Literal["s3", "dynamodb"]] = option(default_factory=lambda: ["s3", "dynamodb"])
 
 
 class MissingGatewayEndpoints(Rule):

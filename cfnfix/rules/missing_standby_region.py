@@ -6,19 +6,19 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from pydantic import Field
-
 from .. import kit
 from .. import pointer as jp
 from ..disaster_recovery import deployment_role_parameter, is_primary, public_albs
 from ..kit import Plan, Safety
-from ..rule import Finding, Fix, NoOptions, Rule
+from ..options import option
+from ..rule import Finding, Fix, Rule
 from ..model.template import Parameter, Resource, Template
 from ..values import aws_data, flatten
 
 
-class Options(NoOptions):
-    standby_region: str = Field("us-west-2", pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+@dataclass(frozen=True)
+class Options:
+    standby_region: str = option("us-west-2", pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
     template_url: str = ""
     any_template: bool = False
 

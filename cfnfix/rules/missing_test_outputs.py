@@ -8,12 +8,13 @@ from typing import Any
 from .. import kit
 from .. import pointer as jp
 from ..kit import Plan, Safety
-from ..rule import Finding, Fix, NoOptions, Rule
+from ..rule import Finding, Fix, Rule
 from ..model.template import Resource, Template, references
 from ..values import aws_data
 
 
-class Options(NoOptions):
+@dataclass(frozen=True)
+class Options:
     tests: str | None = None
     export: bool = False
 

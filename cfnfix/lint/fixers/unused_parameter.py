@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...kit import Safety
-from ...rule import Example, Fix, NoOptions, remove_op, test_op
+from ...rule import Example, Fix, remove_op, test_op
 from ...model.template import Template
 from ..edits import remove_entries, unused_entries
 from ..fixer import Fixer, payload_of
@@ -15,7 +15,8 @@ from ..linter import Match
 INTERFACE = "AWS::CloudFormation::Interface"
 
 
-class Options(NoOptions):
+@dataclass(frozen=True)
+class Options:
     remove: bool = False
 
 
