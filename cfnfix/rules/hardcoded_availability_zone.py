@@ -347,8 +347,8 @@ class HardcodedAvailabilityZone(Rule):
     (`us-east-1a`, `us-east-1c` become indexes 0 and 1), so zones that were distinct stay distinct
     and in order. A parameter whose default is a zone is removed and each `Ref` to it becomes that
     `Fn::Select`, when nothing else uses it (a `Fn::Sub` variable, a condition, the console
-    interface metadata); otherwise it is reported only. A list parameter is removed the same way:
-    `Fn::Select [n, Ref List]` becomes the Select of item `n`'s zone, and a use of the whole list
+    interface metadata); otherwise the fix is display-only. A list parameter is removed the same
+    way: `Fn::Select [n, Ref List]` becomes the Select of item `n`'s zone, and a use of the whole list
     (`AvailabilityZones: !Ref List`) becomes the list of its zones' Selects, so a resource keeps
     its number of zones; when a use cannot be rewritten (the whole list inside `Fn::Join` or
     another function, a Select without a literal index, a Sub, a condition, the interface) the
@@ -358,9 +358,10 @@ class HardcodedAvailabilityZone(Rule):
     mapping whose every region lists its own zones in the same order); then the entries nothing
     reads any more are removed, the mapping when nothing reads it, and the Mappings section when
     it is left empty. A read it cannot rewrite (in a condition, of zones of different ranks, of
-    values that are not zones) makes the fix display-only. A template that uses more than two
-    zones of a region gets a warning in the message: some regions offer only two zones to a new
-    account.
+    values that are not zones) makes the fix display-only. When the parameters or mappings these
+    fixes remove are all the section has, they share one fix that removes the section as well. A
+    template that uses more than two zones of a region gets a warning in the message: some
+    regions offer only two zones to a new account.
 
     ## Fix safety
     Unsafe: the zone is a create-only property of a subnet, instance or volume, so the resource is
