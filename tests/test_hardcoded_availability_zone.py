@@ -127,7 +127,7 @@ def test_a_mapping_whose_regions_rank_a_key_differently_is_display_only():
     assert only[1].endswith(
         "; the read at /Resources/Subnet/Properties/AvailabilityZone gives zones of different ranks (eu-west-1a, "
         "us-east-1b); the read at /Resources/Instance/Properties/AvailabilityZone gives zones of different ranks "
-        "(eu-west-1b, us-east-1a), so the fix is display-only")
+        "(eu-west-1b, us-east-1a), so it is reported only")
     result = fixed(text)
     assert result.text == text and result.applied == ()
 
@@ -177,11 +177,11 @@ Resources:
      "Fn::Select takes the whole list at /Resources/Subnet/Properties/AvailabilityZone/Fn::Select/1/Fn::Split/1"
      "/Fn::Join/1"),
 ])
-def test_a_list_parameter_use_that_cannot_be_rewritten_makes_the_fix_display_only(use, why):
+def test_a_list_parameter_whose_only_use_cannot_be_rewritten_is_reported_only(use, why):
     text = LIST.format(type="CommaDelimitedList") + subnet("Subnet", use, 0)
     (finding,) = cfnfix.check_text(text, "yaml", UNSAFE).findings
     assert finding.message == (f"Parameter Zones defaults to availability zones us-east-1a, us-east-1b, which exist "
-                               f"in one region only; {why}, so the fix is display-only")
+                               f"in one region only; {why}, so it is reported only")
     assert finding.fix is None
     assert fixed(text).text == text
 

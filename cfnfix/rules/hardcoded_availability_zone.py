@@ -358,7 +358,8 @@ class HardcodedAvailabilityZone(Rule):
     mapping whose every region lists its own zones in the same order); then the entries nothing
     reads any more are removed, the mapping when nothing reads it, and the Mappings section when
     it is left empty. A read it cannot rewrite (in a condition, of zones of different ranks, of
-    values that are not zones) makes the fix display-only. When the parameters or mappings these
+    values that are not zones) makes the fix display-only, or leaves the finding without a fix
+    when no read can be rewritten at all. When the parameters or mappings these
     fixes remove are all the section has, they share one fix that removes the section as well. A
     template that uses more than two zones of a region gets a warning in the message: some
     regions offer only two zones to a new account.
@@ -407,7 +408,7 @@ class HardcodedAvailabilityZone(Rule):
             assert uses is not None
             payload = _parameter_payload(template, name, zones, uses, ranks)
             how = ("; it is not used" if not uses.refs[name] else
-                   f"; {payload.blocked}, so the fix is display-only" if payload.blocked else "")
+                   f"; {payload.blocked}, {_held(payload)}" if payload.blocked else "")
             what = (f"availability zone {zones[0]}, which exists" if template.parameters[name].type in SINGLE_ZONE_TYPES
                     else f"availability zones {', '.join(zones)}, which exist")
             sources.append((f"Parameter {name} defaults to {what} in one region only{how}{ranks.warning(zones)}",
@@ -472,11 +473,16 @@ def _parameter_payload(template: Template, name: str, zones: tuple[str, ...], us
                          whole=True)
 
 
+def _held(payload: SourcePayload) -> str:
+    """What a blocked source's fix is: display-only, or none when no read could be rewritten."""
+    return "so the fix is display-only" if payload.rewrites else "so it is reported only"
+
+
 def _mapping_message(template: Template, name: str, found: list[tuple[_Read, list[Any]]], payload: SourcePayload,
                      ranks: Ranks) -> str:
     zones = sorted(set(_zones_in(values for _, values in found)))
     readers = ", ".join(dict.fromkeys(read.unit[1] for read, _ in found if read.unit[0] == "Resources"))
-    how = f"; {payload.blocked}, so the fix is display-only" if payload.blocked else ""
+    how = f"; {payload.blocked}, {_held(payload)}" if payload.blocked else ""
     table = template.mappings[name]
     # keyed by region: every read looks up AWS::Region, and each region's entries are its own zones
     by_region = all(read.by_region and all(zone_of(zone)[0] == top  # type: ignore[index]
