@@ -204,8 +204,9 @@ class HardcodedAmi(Rule):
         for site in literals:
             ami = site.value
             stand_in = placeholder(ami)
-            what = "placeholder AMI id {}, which names no image" if stand_in else "AMI id {}, which exists in one region only"
-            yield self.finding(f"{site.resource} hard-codes {what.format(ami)}",
+            what = (f"placeholder AMI id {ami}, which names no image" if stand_in
+                    else f"AMI id {ami}, which exists in one region only")
+            yield self.finding(f"{site.resource} hard-codes {what}",
                                site.path, site.resource,
                                AmiPayload("literal", ami, (site,), None, (site.arch,), fixable=not stand_in))
         for name, parameter in template.parameters.items():
@@ -229,7 +230,8 @@ class HardcodedAmi(Rule):
                                           fixable=not why))
         for (mapping, key), sites in maps.items():
             body = template.data["Mappings"][mapping]
-            ids = [entry[key] for entry in body.values() if isinstance(entry, dict) and key is not None and key in entry]
+            ids = [entry[key] for entry in body.values()
+                   if isinstance(entry, dict) and key is not None and key in entry]
             stated = stated_family(mapping, key)
             arches = tuple(sorted({s.arch for s in sites}))
             readers = ", ".join(dict.fromkeys(s.resource for s in sites))
