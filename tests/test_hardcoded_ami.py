@@ -195,7 +195,7 @@ Resources:
       ImageId: !Ref Ami
 """
     (finding,) = cfnfix.check_text(text, settings=cfnfix.Settings(select=("CFX603",))).findings
-    assert (finding.pointer, finding.fix) == ("/Parameters/Ami/Default", None)
+    assert (finding.pointer, finding.fix) == ("/Parameters/Ami", None)
     assert finding.message.endswith("; x86_64 and arm64 instances read it, so it is reported only")
 
 
@@ -216,3 +216,30 @@ Resources:
     assert finding.fix is None
     assert finding.message.endswith("; Windows Server 2022 English Full Base is not published for arm64, "
                                     "so it is reported only")
+
+
+STRING_PARAMETER = """\
+Parameters:
+  WebAmi:
+    Type: String
+    Default: ami-0c02fb55956c7d316
+    Description: Amazon Linux 2 image of the web tier
+Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: !Ref WebAmi
+"""
+
+
+def test_a_string_parameter_an_image_property_refs_is_cfn_lints_w2506_and_the_fix_resolves_it():
+    from .helpers import lint_findings
+
+    assert {rule for rule, _ in lint_findings(STRING_PARAMETER)} == {"W2506"}
+    # with cfn-lint's findings merged in, W2506 is reported once, by CFX603
+    merged = cfnfix.check_text(STRING_PARAMETER, settings=cfnfix.Settings(select=("CFX603", "W2506"), cfn_lint=True))
+    assert [(f.code, f.pointer) for f in merged.findings] == [("CFX603", "/Parameters/WebAmi")]
+    fixed = _fixed(STRING_PARAMETER)
+    assert fixed == STRING_PARAMETER.replace("Type: String", "Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>") \
+        .replace("ami-0c02fb55956c7d316", "/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2")
+    assert lint_findings(fixed) == set()

@@ -225,7 +225,7 @@ class HardcodedAmi(Rule):
                 why = "; its AllowedValues or AllowedPattern would refuse a parameter path, so it is reported only"
             why = why or _reported_only(stated, arches)
             yield self.finding(f"Parameter {name} defaults to AMI id {default}, which exists in one region only{why}",
-                               ("Parameters", name, "Default"), None,
+                               ("Parameters", name), None,
                                AmiPayload("parameter", default, readers, stated, arches, name,
                                           fixable=not why))
         for (mapping, key), sites in maps.items():
