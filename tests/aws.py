@@ -1,4 +1,5 @@
-"""A moto server on 127.0.0.1 for tests that deploy with boto3, and the part of a template it supports."""
+"""A moto server on 127.0.0.1 for tests that deploy with boto3 (the ``moto`` fixture), and the part of a
+template it supports."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import subprocess
 import sys
 import time
 from typing import Any, Iterator
+
+import pytest
 
 from cfnfix.model.template import references
 
@@ -81,6 +84,17 @@ def moto_server() -> Iterator[str]:
     finally:
         os.kill(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[str]:
+    """A moto server for one test module, its endpoint; test credentials are in the environment
+    meanwhile (boto3 reads them), the environment as it was afterwards."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in CREDENTIALS.items():
+            patch.setenv(key, value)
+        with moto_server() as endpoint:
+            yield endpoint
 
 
 def deploy(client, name: str, body: str, parameters: dict[str, str] | None = None) -> dict[str, Any]:

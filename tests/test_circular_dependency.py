@@ -11,6 +11,7 @@ from cfnfix.parse.document import parse_text
 from cfnfix.model.graph import Dependency, DependencyGraph, located_references
 from cfnfix.model.template import Template
 
+from .aws import moto  # noqa: F401  (the server fixture)
 from .helpers import lint_findings
 
 
@@ -118,40 +119,28 @@ def test_every_cycle_cfx701_claims_to_break_is_broken(data):
     assert cfnfix.check_text(result.text, "json", settings=options).findings == ()
 
 
-def test_a_fixed_security_group_cycle_is_created_by_moto():
-    import os
-
+def test_a_fixed_security_group_cycle_is_created_by_moto(moto):
     import boto3
 
     from cfnfix.rules.circular_dependency import CircularDependency
 
-    from .aws import CREDENTIALS, deploy, moto_server
+    from .aws import deploy
 
     example = next(e for e in CircularDependency.examples if e.name == "security-groups-name-each-other")
     fixed = cfnfix.fix_text(example.text, "yaml", settings=cfnfix.Settings(select=("CFX701",), unsafe_fixes=True))
     assert fixed.text == example.fixed
-    saved = {k: os.environ.get(k) for k in CREDENTIALS}
-    os.environ.update(CREDENTIALS)
-    try:
-        with moto_server() as endpoint:
-            ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1")
-            vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-            cloudformation = boto3.client("cloudformation", endpoint_url=endpoint, region_name="us-east-1")
-            deploy(cloudformation, "tiers", json.dumps(parse_text(fixed.text).data), {"VpcId": vpc})
-            created = {r["LogicalResourceId"]: r.get("PhysicalResourceId")
-                       for r in cloudformation.describe_stack_resources(StackName="tiers")["StackResources"]}
-            assert {"WebSecurityGroup", "AppSecurityGroup", "AppSecurityGroupIngressFromWebSecurityGroup",
-                    "Logs"} <= set(created)
-            app = ec2.describe_security_groups(GroupIds=[created["AppSecurityGroup"]])["SecurityGroups"][0]
-            sources = [pair["GroupId"] for rule in app["IpPermissions"] if rule.get("FromPort") == 8080
-                       for pair in rule["UserIdGroupPairs"]]
-            assert sources == [created["WebSecurityGroup"]]
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    ec2 = boto3.client("ec2", endpoint_url=moto, region_name="us-east-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    cloudformation = boto3.client("cloudformation", endpoint_url=moto, region_name="us-east-1")
+    deploy(cloudformation, "tiers", json.dumps(parse_text(fixed.text).data), {"VpcId": vpc})
+    created = {r["LogicalResourceId"]: r.get("PhysicalResourceId")
+               for r in cloudformation.describe_stack_resources(StackName="tiers")["StackResources"]}
+    assert {"WebSecurityGroup", "AppSecurityGroup", "AppSecurityGroupIngressFromWebSecurityGroup",
+            "Logs"} <= set(created)
+    app = ec2.describe_security_groups(GroupIds=[created["AppSecurityGroup"]])["SecurityGroups"][0]
+    sources = [pair["GroupId"] for rule in app["IpPermissions"] if rule.get("FromPort") == 8080
+               for pair in rule["UserIdGroupPairs"]]
+    assert sources == [created["WebSecurityGroup"]]
 
 
 def test_a_policy_with_an_action_cfn_lint_does_not_know_stays_inline():

@@ -13,25 +13,10 @@ import pytest
 import cfnfix
 from cfnfix.parse.document import parse_text
 
-from .aws import CREDENTIALS, deploy, moto_server, moto_subset
+from .aws import deploy, moto, moto_subset  # noqa: F401  (moto: the server fixture)
 from .helpers import ROOT
 
 EXAMPLE = ROOT / "examples" / "payment-processing"
-
-
-@pytest.fixture(scope="module")
-def moto(tmp_path_factory):
-    saved = {k: os.environ.get(k) for k in CREDENTIALS}
-    os.environ.update(CREDENTIALS)
-    try:
-        with moto_server() as endpoint:
-            yield endpoint
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def fixed_example(select: tuple[str, ...]) -> dict:

@@ -4,7 +4,6 @@ original cannot be (its second stack collides on the bucket and role names)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import boto3
@@ -14,7 +13,7 @@ from botocore.exceptions import ClientError
 import cfnfix
 from cfnfix.parse.document import parse_text
 
-from .aws import CREDENTIALS, deploy, moto_server
+from .aws import deploy, moto  # noqa: F401  (moto: the server fixture)
 
 TEMPLATE = """\
 Resources:
@@ -58,18 +57,8 @@ Outputs:
 
 
 @pytest.fixture(scope="module")
-def cloudformation():
-    saved = {k: os.environ.get(k) for k in CREDENTIALS}
-    os.environ.update(CREDENTIALS)
-    try:
-        with moto_server() as endpoint:
-            yield boto3.client("cloudformation", endpoint_url=endpoint, region_name="us-east-1")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def cloudformation(moto):
+    return boto3.client("cloudformation", endpoint_url=moto, region_name="us-east-1")
 
 
 def _outputs(stack: dict) -> dict[str, str]:

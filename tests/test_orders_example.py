@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import boto3
 import pytest
@@ -13,7 +12,7 @@ import cfnfix
 from cfnfix.config import load_settings
 from cfnfix.parse.document import parse_text
 
-from .aws import CREDENTIALS, deploy, moto_server, moto_subset
+from .aws import deploy, moto, moto_subset  # noqa: F401  (moto: the server fixture)
 from .helpers import ROOT, lint_findings
 
 EXAMPLE = ROOT / "examples" / "orders-api"
@@ -46,21 +45,6 @@ def test_every_deploy_breaker_is_fixed_and_cfn_lint_is_clean():
     assert database["Properties"]["ManageMasterUserPassword"] is True
     assert "MasterUserPassword" not in database["Properties"]
     assert data["Resources"]["OrdersFunction"]["Properties"]["Runtime"] == "python3.14"
-
-
-@pytest.fixture(scope="module")
-def moto():
-    saved = {k: os.environ.get(k) for k in CREDENTIALS}
-    os.environ.update(CREDENTIALS)
-    try:
-        with moto_server() as endpoint:
-            yield endpoint
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def test_fixed_stack_deploys_without_a_password_and_carries_the_standby_stack_set(moto):

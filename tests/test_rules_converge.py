@@ -53,3 +53,51 @@ def test_either_rule_first_then_all_ends_at_the_same_text(first):
     one = cfnfix.fix_text(TEMPLATE, "yaml", settings=cfnfix.Settings(unsafe_fixes=True, select=(first,)))
     assert [f.code for f in one.applied] == [first]
     assert cfnfix.fix_text(one.text, "yaml", settings=ALL).text == FIXED
+
+
+# one instance with a zone parameter (CFX601 removes the only parameter, so the whole section) and
+# a literal AMI id (CFX603 adds a parameter): both rewrite Parameters
+PLACED = """\
+Parameters:
+  Zone:
+    Type: AWS::EC2::AvailabilityZone::Name
+    Default: us-east-1a
+Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      InstanceType: t3.micro
+      AvailabilityZone: !Ref Zone
+      ImageId: ami-0c02fb55956c7d316
+"""
+PLACED_FIXED = """\
+Parameters:
+  LatestAmiId:
+    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>
+    Default: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
+    Description: The latest Amazon Linux 2023 (x86_64) AMI
+Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      InstanceType: t3.micro
+      AvailabilityZone: !Select [0, !GetAZs '']
+      ImageId: !Ref LatestAmiId
+"""
+AL2023 = {"CFX603": {"image": "al2023"}}
+
+
+def test_zone_and_ami_fixes_share_the_parameters_section_in_one_run():
+    fixed = cfnfix.fix_text(PLACED, "yaml", settings=cfnfix.Settings(unsafe_fixes=True, rules=AL2023))
+    assert (fixed.error, sorted(f.code for f in fixed.applied), fixed.text) == (None, ["CFX601", "CFX603"],
+                                                                                PLACED_FIXED)
+    again = cfnfix.fix_text(fixed.text, "yaml", settings=cfnfix.Settings(unsafe_fixes=True, rules=AL2023))
+    assert (again.text, again.remaining) == (PLACED_FIXED, ())
+
+
+@pytest.mark.parametrize("first", ["CFX601", "CFX603"])
+def test_zone_or_ami_first_then_all_ends_at_the_same_text(first):
+    one = cfnfix.fix_text(PLACED, "yaml", settings=cfnfix.Settings(unsafe_fixes=True, select=(first,), rules=AL2023))
+    assert [f.code for f in one.applied] == [first]
+    assert cfnfix.fix_text(one.text, "yaml", settings=cfnfix.Settings(unsafe_fixes=True, rules=AL2023)).text \
+        == PLACED_FIXED
