@@ -8,7 +8,8 @@ A rule declares its options so::
         any_template: bool = False
 
 ``option`` takes a default (or ``default_factory``) and the constraints of ``pydantic.Field``
-(``pattern``, ``ge``, ``description``, ...). A rule run with its defaults never imports pydantic;
+(``pattern``, ``ge``, ``description``, ...), and ``check``: a function of a given value that returns
+it or raises ValueError with the message the user sees. A rule run with its defaults never imports pydantic;
 given values (a configuration file, the API's ``Settings(rules=...)``, an example's options) are
 checked by a pydantic model made from the declaration on first use (``cfnfix.validation.model_of``): the
 same key names (``standby-region`` or ``standby_region``), coercions and error messages as a

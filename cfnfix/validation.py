@@ -30,6 +30,7 @@ def _fields(declaration: type) -> dict[str, Any]:
     made: dict[str, Any] = {}
     for f in dataclasses.fields(declaration):
         settings = dict(f.metadata.get(CONSTRAINTS, {}))
+        settings.pop("check", None)  # not pydantic's: a validator of the field (see model_of)
         if f.default_factory is not dataclasses.MISSING:
             settings["default_factory"] = f.default_factory
         elif f.default is not dataclasses.MISSING:
@@ -44,6 +45,18 @@ def model_of(declaration: type, check: Callable[..., Any] | None = None,
     """The pydantic model of a dataclass, made once: its fields in its order, and ``check`` as the
     field validator of the fields named in ``checked`` (``check(cls, value, info)``: pydantic knows
     a validator by its first parameter being named ``cls``)."""
-    validators = {"check": field_validator(*checked)(check)} if check is not None else None
+    validators = {"check": field_validator(*checked)(check)} if check is not None else {}
+    for f in dataclasses.fields(declaration):
+        own = f.metadata.get(CONSTRAINTS, {}).get("check")
+        if own is not None:
+            validators[f"check_{f.name}"] = field_validator(f.name)(_field_check(own))
     return create_model(declaration.__name__, __base__=NoOptions, __module__=declaration.__module__,
-                        __validators__=validators, **_fields(declaration))
+                        __validators__=validators or None, **_fields(declaration))
+
+
+def _field_check(check: Callable[[Any], Any]) -> Callable[..., Any]:
+    """A field validator (``(cls, value)``, as pydantic knows one) of an option's ``check``: a
+    function of the value that returns it, or raises ValueError with the message the user sees."""
+    def validate(cls: type, value: Any) -> Any:
+        return check(value)
+    return validate

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
-from pydantic import Field, field_validator
-
 from .. import kit
 from .. import pointer as jp
 from ..kit import Plan, Safety
 from ..model.template import Template
-from ..rule import Finding, Fix, NoOptions, Rule
+from ..options import option
+from ..rule import Finding, Fix, Rule
 from ..values import aws_data
 
 SSM_IMAGE_TYPE = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
@@ -106,18 +105,19 @@ def architecture(template: Template, instance_type: Any) -> str:
     return "arm64" if isinstance(instance_type, str) and _arm64().match(instance_type) else "x86_64"
 
 
-class Options(NoOptions):
-    image: str | None = Field(None, description="the image family (a key of cfnfix/data/public_images.json, "
-                                                "such as al2023) or public SSM path that an AMI the template "
-                                                "does not name a family for becomes")
+def _known_image(value: str | None) -> str | None:
+    if value is None or value in public_images()["families"] or PUBLIC_PATH.match(value):
+        return value
+    raise ValueError(f"{value!r} is neither an image family ({', '.join(public_images()['families'])}) "
+                     "nor a public SSM path (/aws/service/...)")
 
-    @field_validator("image")
-    @classmethod
-    def _known(cls, value: str | None) -> str | None:
-        if value is None or value in public_images()["families"] or PUBLIC_PATH.match(value):
-            return value
-        raise ValueError(f"{value!r} is neither an image family ({', '.join(public_images()['families'])}) "
-                         "nor a public SSM path (/aws/service/...)")
+
+@dataclass(frozen=True)
+class Options:
+    image: str | None = option(None, check=_known_image,
+                               description="the image family (a key of cfnfix/data/public_images.json, "
+                                           "such as al2023) or public SSM path that an AMI the template "
+                                           "does not name a family for becomes")
 
 
 @dataclass(frozen=True)
