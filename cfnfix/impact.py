@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from . import pointer as jp
 from .schemas import schema
-from .model.template import Template
+from .model.template import Template, references
 from .values import aws_data
 
 
@@ -116,7 +116,63 @@ def impact_of(patch: Iterable[dict[str, Any]], template: Template) -> Impact | N
                 after = jsonpatch.apply_patch(after, [_plain(op)], in_place=True)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException):
         return None  # a patch that does not apply: the writer refuses it with a position
+    if touched_parameters:
+        before, after = _with_parameter_readers(before, after, template)
     return _compare(before, after)
+
+
+def _with_parameter_readers(before: dict[str, Any], after: dict[str, Any],
+                            template: Template) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``before`` and ``after`` with the resources that read a parameter whose Type or Default the
+    patch changes, each such read standing for the value it resolves to. A stack deployed with the
+    default gets the new value on its next update: a resource reads it in place, or is replaced
+    when it reads it into a create-only property (an instance's ``ImageId`` from a retyped AMI
+    parameter)."""
+    old, new = _section(before, "Parameters"), _section(after, "Parameters")
+    changed = {name: (_resolved(old[name]), _resolved(new[name])) for name in old
+               if name in new and _resolved(old[name]) != _resolved(new[name])}
+    if not changed:
+        return before, after
+    resources = _section(template.data, "Resources")
+    old_resources, new_resources = _section(before, "Resources"), _section(after, "Resources")
+    readers = {name for name, body in resources.items()
+               if any(target in changed for target, _, _ in references(body))}
+    readers |= {name for name, body in new_resources.items()
+                if any(target in changed for target, _, _ in references(body))}
+    if not readers:
+        return before, after
+    order = template.resource_order
+    names = sorted(set(old_resources) | set(new_resources) | readers,
+                   key=lambda name: (order.get(name, len(order)), name))
+    was = {name: old_resources.get(name, resources.get(name)) for name in names}
+    now = {name: new_resources[name] if name in new_resources else
+           (None if name in old_resources else resources.get(name)) for name in names}
+    olds = {name: values[0] for name, values in changed.items()}
+    news = {name: values[1] for name, values in changed.items()}
+    return ({**before, "Resources": {n: _reading(b, olds) for n, b in was.items() if b is not None}},
+            {**after, "Resources": {n: _reading(b, news) for n, b in now.items() if b is not None}})
+
+
+def _resolved(parameter: Any) -> tuple[Any, Any]:
+    return (parameter.get("Type"), parameter.get("Default")) if isinstance(parameter, dict) else (None, None)
+
+
+def _reading(value: Any, values: dict[str, Any]) -> Any:
+    """``value`` with each Ref and Sub that reads a parameter of ``values`` standing for what it
+    resolves to (compared only, never written)."""
+    if isinstance(value, list):
+        return [_reading(item, values) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        (key, inner), = value.items()
+        if key == "Ref" and isinstance(inner, str) and inner in values:
+            return ("Ref", inner, repr(values[inner]))
+        if key == "Fn::Sub":
+            read = sorted({target for target, _, _ in references(value) if target in values})
+            if read:
+                return ("Fn::Sub", repr(inner), tuple(repr(values[name]) for name in read))
+    return {key: _reading(item, values) for key, item in value.items()}
 
 
 def _copy_along(document: dict[str, Any], op: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 import cfnfix
 from cfnfix import kit
-from cfnfix.impact import impact_of
+from cfnfix.impact import Impact, impact_of
 from cfnfix.kit import Plan, Safety
 from cfnfix.rule import Fix, Rule, read_examples
 from cfnfix.model.template import Template
@@ -168,6 +168,28 @@ def test_a_new_parameter_with_a_default_keeps_the_interface():
     assert with_default.parameters_added == ("X",) and with_default.never_safe() is None
     without = impact_of([{"op": "add", "path": "/Parameters", "value": {"X": {"Type": "String"}}}], t)
     assert without.never_safe() == "every deployment must now pass the new parameter X"
+
+
+def test_a_changed_parameter_default_or_type_reaches_the_resources_that_read_it():
+    """a stack deployed with the default gets the new value on its next update: read into a
+    create-only property it replaces the resource, elsewhere it modifies it in place."""
+    t = _template({"Parameters": {"Ami": {"Type": "AWS::EC2::Image::Id", "Default": "ami-0abc"},
+                                  "Runtime": {"Type": "String", "Default": "python3.9"}},
+                   "Resources": {"Web": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": {"Ref": "Ami"}}},
+                                 "Fn": {"Type": "AWS::Lambda::Function",
+                                        "Properties": {"Runtime": {"Ref": "Runtime"},
+                                                       "Description": {"Fn::Sub": "built on ${Ami}"}}},
+                                 "Logs": {"Type": "AWS::S3::Bucket"}}})
+    retyped = impact_of([{"op": "replace", "path": "/Parameters/Ami/Type",
+                          "value": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"}], t)
+    assert (retyped.replaces, retyped.modifies) == (("Web",), ("Fn",))
+    assert retyped.lines() == ["modifies AWS::Lambda::Function Fn", "replaces AWS::EC2::Instance Web"]
+    moved = impact_of([{"op": "replace", "path": "/Parameters/Runtime/Default", "value": "python3.13"}], t)
+    assert moved.to_json() == {"adds": [], "modifies": ["Fn"], "replaces": [], "removes": [],
+                               "parameters_added": [], "parameters_removed": []}
+    # the same default written again changes nothing
+    same = impact_of([{"op": "replace", "path": "/Parameters/Runtime/Default", "value": "python3.9"}], t)
+    assert same.to_json() == Impact().to_json()
 
 
 def test_json_and_sarif_carry_reason_and_impact(tmp_path):
