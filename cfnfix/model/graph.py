@@ -186,8 +186,7 @@ def has_cycle(template: Template) -> bool:
     targets: dict[str, set[str]] = {}
     for name, resource in names.items():
         found = {target for _, value in _walked(resource) for target, _ in _references(value) if target in names}
-        depends = resource.depends_on
-        found.update(d for d in depends if d in names)
+        found.update(d for d in resource.depends_on if d in names)
         targets[name] = found
     users: dict[str, list[str]] = {}
     for name, found in targets.items():
