@@ -24,27 +24,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from cfnfix.engine import NotATemplate, fix_document, load  # noqa: E402
-from cfnfix.errors import CfnfixError  # noqa: E402
+from corpus import templates  # noqa: E402
+
+from cfnfix.engine import fix_document, load  # noqa: E402
 from cfnfix.lint.linter import LintFailed, Match, lint  # noqa: E402
 from cfnfix.lint.verify import added  # noqa: E402
 from cfnfix.settings import Settings  # noqa: E402
 
-SUFFIXES = (".json", ".yaml", ".yml", ".template")
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
-def templates(folders: list[Path]) -> list[Path]:
-    found = []
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES):
-            try:
-                load(path.read_bytes(), path.name, named=False)
-            except (CfnfixError, NotATemplate):
-                continue
-            found.append(path)
-    return found
 
 
 def errors(matches: tuple[Match, ...]) -> Counter:
@@ -76,7 +65,7 @@ def main() -> None:
     parser.add_argument("--speed", action="store_true", help="time check --cfn-lint beside cfn-lint")
     parser.add_argument("--jobs", type=int, default=1, help="processes for cfnfix in --speed")
     args = parser.parse_args()
-    files = templates([Path(f) for f in args.folders])
+    files = templates(*(Path(f) for f in args.folders))
     settings = Settings(cfn_lint=args.cfn_lint, unsafe_fixes=True)
     err_before, err_after, warn_before, warn_after = Counter(), Counter(), Counter(), Counter()
     with_errors = [0, 0]

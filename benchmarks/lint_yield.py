@@ -26,11 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from cfnfix.engine import NotATemplate, load  # noqa: E402
-from cfnfix.errors import CfnfixError  # noqa: E402
+from corpus import templates  # noqa: E402
 
-SUFFIXES = (".json", ".yaml", ".yml", ".template")
 # "... is not one of ['a', 'b']" grows when a fix adds a parameter: the list is not the finding
 _LIST = re.compile(r"\[[^\[\]]*\]")
 
@@ -49,17 +48,6 @@ def lint(text: str) -> set[Finding]:
 
     return {(m.rule.id, "/".join(str(p) for p in getattr(m, "path", None) or ()), collapse(m.message))
             for m in cfn_lint(text)}
-
-
-def templates(folder: Path) -> list[Path]:
-    found = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES):
-        try:
-            load(path.read_bytes(), path.name, named=False)
-        except (CfnfixError, NotATemplate):
-            continue
-        found.append(path)
-    return found
 
 
 def measure(folder: Path, jobs: int = os.cpu_count() or 1, cfn_lint: bool = False) -> dict:

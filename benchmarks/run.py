@@ -21,25 +21,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corpus import templates  # noqa: E402
 
 from cfnfix.parse.document import parse_bytes  # noqa: E402
-from cfnfix.engine import NotATemplate, check_document, load  # noqa: E402
-from cfnfix.errors import CfnfixError  # noqa: E402
+from cfnfix.engine import check_document  # noqa: E402
 from cfnfix.settings import Settings  # noqa: E402
-
-SUFFIXES = (".json", ".yaml", ".yml", ".template")
-
-
-def templates(corpus: Path) -> list[Path]:
-    found = []
-    for path in sorted(p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES):
-        try:
-            load(path.read_bytes(), path.name, named=False)
-        except (CfnfixError, NotATemplate):
-            continue
-        found.append(path)
-    return found
-
 
 # Run commands as an installed package runs: with its bytecode cached (some sandboxes set
 # PYTHONDONTWRITEBYTECODE, which makes every start compile cfnfix from source again).

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import bare_parse, templates  # noqa: E402
+from corpus import templates  # noqa: E402
+from run import bare_parse  # noqa: E402
 
 from cfnfix import engine  # noqa: E402
 from cfnfix.parse.document import parse_bytes  # noqa: E402

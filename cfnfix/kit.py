@@ -1,7 +1,8 @@
 """The rule kit: what rules share to read values and build fixes (one place, public, documented).
 
 A rule imports ``kit`` for: the ``Safety`` of a fix; the RFC 6902 operation builders and the
-``type_pin``; walking property values at a path pattern through ``Fn::If`` branches; the
+``type_pin``; walking property values at a path pattern through ``Fn::If`` branches, and every
+string of a value (``strings``; ``located_strings`` with a ``Link`` that ``parts`` spells out); the
 intrinsic helpers (``intrinsic``, ``referenced``, ``sub_variables``, ``escape_sub``, ``to_sub``);
 ``condition_of``; ``name_tag``; ``schema`` (the resource provider schema facts); and ``Plan``, the
 names and shared pieces (parameters, conditions, mappings) that the fixes of one pass share.
@@ -19,9 +20,9 @@ from .schemas import ResourceSchema, schema
 from .model.template import PSEUDO_PARAMETERS, Resource, Template, references
 
 __all__ = [
-    "Safety", "Plan", "test_op", "add_op", "replace_op", "remove_op", "type_pin", "walk", "intrinsic",
-    "referenced", "sub_variables", "escape_sub", "to_sub", "condition_of", "name_tag", "schema",
-    "ResourceSchema", "valid_id", "SECTIONS",
+    "Safety", "Plan", "test_op", "add_op", "replace_op", "remove_op", "type_pin", "walk", "strings",
+    "located_strings", "parts", "Link", "intrinsic", "referenced", "sub_variables", "escape_sub", "to_sub",
+    "condition_of", "name_tag", "schema", "ResourceSchema", "valid_id", "SECTIONS",
 ]
 
 # the template sections whose entries have names a Ref, GetAtt, Condition or FindInMap can use
@@ -129,6 +130,116 @@ def _walk(path: tuple[str, ...], value: Any, steps: list[str]) -> Iterator[tuple
                     yield from _walk(where + (key,), child, rest)
         elif isinstance(item, dict) and intrinsic(item) is None and step in item:
             yield from _walk(where + (step,), item[step], rest)
+
+
+def strings(value: Any, *, containing: tuple[str, ...] = (), skip: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Every string under ``value`` (mapping values, list items, intrinsics' arguments; not keys),
+    in document order.
+
+    ``containing``: only the strings holding one of these texts. ``skip``: intrinsic functions
+    whose arguments are not walked (``{"Ref": ...}`` with ``"Ref"`` in it); anything else is
+    walked, both branches of an ``Fn::If`` included. ``located_strings`` says where each one is.
+    """
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        if isinstance(item, str):
+            if not containing:
+                yield item
+                continue
+            for text in containing:
+                if text in item:
+                    yield item
+                    break
+        elif isinstance(item, dict):
+            if skip and len(item) == 1 and next(iter(item)) in skip:
+                continue
+            push(reversed(item.values()))
+        elif isinstance(item, list):
+            push(reversed(item))
+
+
+# Where ``located_strings`` found a string: a (parent's link, key) pair, a list index as an int; the
+# root's link is (None, base). A tuple per value would cost the walk its depth at every value:
+# ``parts`` builds one only for the strings a rule keeps.
+Link = tuple[Any, Any]
+
+
+def located_strings(value: Any, base: Iterable[str] = (), *, containing: tuple[str, ...] = (),
+                    skip: frozenset[str] = frozenset()) -> Iterator[tuple[Link, str]]:
+    """(link, string) for each string ``strings`` gives, in the same order; ``parts(link)`` is
+    where it is, as pointer parts starting with ``base``.
+
+    With ``containing``, a value without such a string is only searched, never walked with links:
+    give each resource (not a whole section) its own call, and most of them cost no more than that.
+    """
+    if containing and not _holds(value, containing, skip):
+        return
+    root: Link = (None, tuple(base))
+    if isinstance(value, str):
+        yield root, value
+        return
+    if isinstance(value, dict):
+        if skip and len(value) == 1 and next(iter(value)) in skip:
+            return
+        stack: list[tuple[Link, Iterator[tuple[Any, Any]]]] = [(root, iter(value.items()))]
+    elif isinstance(value, list):
+        stack = [(root, enumerate(value))]
+    else:
+        return
+    # one iterator per open container, resumed where it left off: a link is made per container
+    # and per string kept, not per value
+    push, pop = stack.append, stack.pop
+    while stack:
+        link, children = stack[-1]
+        for key, child in children:
+            if isinstance(child, str):
+                if not containing:
+                    yield (link, key), child
+                    continue
+                for text in containing:
+                    if text in child:
+                        yield (link, key), child
+                        break
+            elif isinstance(child, dict):
+                if skip and len(child) == 1 and next(iter(child)) in skip:
+                    continue
+                push(((link, key), iter(child.items())))
+                break
+            elif isinstance(child, list):
+                push(((link, key), enumerate(child)))
+                break
+        else:
+            pop()
+
+
+def _holds(value: Any, containing: tuple[str, ...], skip: frozenset[str]) -> bool:
+    """Whether ``strings`` would give anything: the walk without order or links, stopping at the first."""
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        if isinstance(item, str):
+            for text in containing:
+                if text in item:
+                    return True
+        elif isinstance(item, dict):
+            if skip and len(item) == 1 and next(iter(item)) in skip:
+                continue
+            push(item.values())
+        elif isinstance(item, list):
+            push(item)
+    return False
+
+
+def parts(link: Link) -> tuple[str, ...]:
+    """The pointer parts of a ``located_strings`` link: its base, then each key (indexes as text)."""
+    keys: list[str] = []
+    while link[0] is not None:
+        link, key = link
+        keys.append(key if isinstance(key, str) else str(key))
+    return link[1] + tuple(reversed(keys))
 
 
 def referenced(value: Any) -> frozenset[str]:

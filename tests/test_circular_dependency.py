@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import cfnfix
 from cfnfix.parse.document import parse_text
-from cfnfix.model.graph import Dependency, DependencyGraph, located_references
+from cfnfix.model.graph import Dependency, DependencyGraph, has_cycle, located_references
 from cfnfix.model.template import Template
 
 from .aws import moto  # noqa: F401  (the server fixture)
@@ -93,6 +93,32 @@ def cyclic_templates(draw):
             resources.update(_bucket_with_function(index))
     return {"AWSTemplateFormatVersion": "2010-09-09", "Parameters": {"VpcId": {"Type": "AWS::EC2::VPC::Id"}},
             "Resources": resources}
+
+
+@settings(max_examples=200, deadline=None)
+@given(cyclic_templates())
+def test_has_cycle_says_whether_the_graph_has_components(data):
+    template = Template.from_data(data)
+    assert has_cycle(template) == bool(DependencyGraph.of(template).components())
+
+
+def test_has_cycle_reads_dependencies_as_the_graph_does():
+    def template(resources):
+        return Template.from_data({"Resources": resources})
+
+    # a self-reference and a DependsOn close cycles; a parameter, a pseudo parameter, an unknown
+    # name, a Sub's own variable and a SAM function's event source do not
+    assert has_cycle(template({"A": {"Type": "T", "Properties": {"X": {"Fn::Sub": "${A.Arn}"}}}}))
+    assert has_cycle(template({"A": {"Type": "T", "DependsOn": ["B"]}, "B": {"Type": "T", "Properties": {"X": {"Ref": "A"}}}}))
+    assert not has_cycle(template({"A": {"Type": "T", "Properties": {"X": [{"Ref": "AWS::Region"}, {"Ref": "P"}]}},
+                                   "B": {"Type": "T", "Properties": {"X": {"Fn::Sub": ["${A}", {"A": "x"}]}}}}))
+    assert not has_cycle(template({"F": {"Type": "AWS::Serverless::Function", "Properties": {
+        "Events": {"E": {"Properties": {"Queue": {"Fn::GetAtt": ["Q", "Arn"]}}}}}},
+        "Q": {"Type": "AWS::SQS::Queue", "Properties": {"Tags": [{"Key": "F", "Value": {"Ref": "F"}}]}}}))
+    # A depends on the cycle B <-> C: not in it, but not peeled off either
+    assert has_cycle(template({"A": {"Type": "T", "DependsOn": "B"}, "B": {"Type": "T", "DependsOn": "C"},
+                               "C": {"Type": "T", "Properties": {"X": {"Fn::GetAtt": "B.Arn"}}}}))
+    assert not has_cycle(template({"A": {"Type": "T", "DependsOn": "B"}, "B": {"Type": "T"}}))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -38,6 +38,35 @@ def test_walk_follows_lists_and_fn_if_branches():
     assert list(kit.walk({"RoleARN": "x"}, "RoleARN")) == [(("RoleARN",), "x")]
 
 
+def test_strings_are_every_string_value_in_document_order():
+    value = {"A": "a", "B": [{"C": "arn:aws:s3:::b"}, 2, None, {"Ref": "R"}],
+             "D": {"Fn::Sub": ["x-${V}", {"V": "arn:aws:sns:t"}]}, "E": {"Key": "Name"}}
+    assert list(kit.strings(value)) == ["a", "arn:aws:s3:::b", "R", "x-${V}", "arn:aws:sns:t", "Name"]
+    assert list(kit.strings(value, containing=("arn:", "Na"))) == ["arn:aws:s3:::b", "arn:aws:sns:t", "Name"]
+    # a skipped intrinsic's arguments are not walked; a mapping with more keys is no intrinsic
+    assert list(kit.strings(value, skip=frozenset({"Ref", "Fn::Sub"}))) == ["a", "arn:aws:s3:::b", "Name"]
+    assert list(kit.strings({"Ref": "R", "Other": "o"}, skip=frozenset({"Ref"}))) == ["R", "o"]
+    assert list(kit.strings("alone")) == ["alone"] and list(kit.strings(7)) == []
+
+
+def test_located_strings_give_the_same_strings_with_their_pointer_parts():
+    value = {"A": "a", "B": [{"C": "arn:aws:s3:::b"}, 2, {"Ref": "R"}],
+             "D": {"Fn::Sub": ["x-${V}", {"V": "arn:aws:sns:t"}]}}
+    base = ("Resources", "R", "Properties")
+    found = [(kit.parts(link), text) for link, text in kit.located_strings(value, base)]
+    assert found == [(base + ("A",), "a"), (base + ("B", "0", "C"), "arn:aws:s3:::b"), (base + ("B", "2", "Ref"), "R"),
+                     (base + ("D", "Fn::Sub", "0"), "x-${V}"), (base + ("D", "Fn::Sub", "1", "V"), "arn:aws:sns:t")]
+    assert [text for _, text in kit.located_strings(value, base)] == list(kit.strings(value))
+    arns = [(kit.parts(link), text) for link, text in kit.located_strings(value, base, containing=("arn:",),
+                                                                        skip=frozenset({"Fn::Sub"}))]
+    assert arns == [(base + ("B", "0", "C"), "arn:aws:s3:::b")]
+    assert list(kit.located_strings(value, base, containing=("nowhere",))) == []
+    assert [(kit.parts(link), text) for link, text in kit.located_strings("alone", ("Outputs", "O", "Value"))] \
+        == [(("Outputs", "O", "Value"), "alone")]
+    assert list(kit.located_strings({"Ref": "R"}, skip=frozenset({"Ref"}))) == []
+    assert [kit.parts(link) for link, _ in kit.located_strings(["x"])] == [("0",)]
+
+
 def test_intrinsic_and_referenced():
     assert kit.intrinsic({"Ref": "A"}) == "Ref"
     assert kit.intrinsic({"Fn::Sub": "x"}) == "Fn::Sub"

@@ -7,7 +7,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
-from .template import PSEUDO_PARAMETERS, Template
+from .template import PSEUDO_PARAMETERS, Resource, Template
 
 # the Sub variables CloudFormation reads (``${!Literal}`` is text); a dotted one is a GetAtt
 _SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
@@ -47,21 +47,19 @@ class DependencyGraph:
 
     @classmethod
     def of(cls, template: Template) -> "DependencyGraph":
+        """The template's graph, built once per template: detect and fix both read it."""
+        built: DependencyGraph = template.derived(cls, cls._build)
+        return built
+
+    @classmethod
+    def _build(cls, template: Template) -> "DependencyGraph":
         names = template.resources
         edges: list[Dependency] = []
         for name, resource in names.items():
-            elsewhere = _SAM_ELSEWHERE.get(resource.type, frozenset())
-            for key, value in resource.raw.items():
-                if key in _NOT_WALKED:
-                    continue
-                if key == "Properties" and elsewhere and isinstance(value, dict):
-                    for field, inner in value.items():
-                        if field not in elsewhere:
-                            edges.extend(Dependency(name, target, kind, path) for target, kind, path
-                                         in located_references(inner, (key, field)) if target in names)
-                    continue
-                edges.extend(Dependency(name, target, kind, path)
-                             for target, kind, path in located_references(value, (key,)) if target in names)
+            for key, value in _walked(resource):
+                # a path is built only for an edge to a resource: most references name parameters
+                edges.extend(Dependency(name, target, kind, _parts(link))
+                             for target, kind, link in _linked_references(value, (None, key)) if target in names)
             depends = resource.raw.get("DependsOn")
             if isinstance(depends, str):
                 edges.append(Dependency(name, depends, "DependsOn", ("DependsOn",)))
@@ -167,14 +165,74 @@ class DependencyGraph:
         return seen
 
 
+def _walked(resource: Resource) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(where, value) of each part of a resource whose references are edges of the graph."""
+    elsewhere = _SAM_ELSEWHERE.get(resource.type, frozenset())
+    for key, value in resource.raw.items():
+        if key in _NOT_WALKED:
+            continue
+        if key == "Properties" and elsewhere and isinstance(value, dict):
+            yield from (((key, field), inner) for field, inner in value.items() if field not in elsewhere)
+            continue
+        yield (key,), value
+
+
+def has_cycle(template: Template) -> bool:
+    """Whether ``DependencyGraph.of(template)`` has a cycle (``components`` is not empty), found
+    without paths or edge records: resources that depend on nothing left are peeled off until
+    none is, and what stays is in or behind a cycle. Most templates have none, and this costs
+    them a fraction of building the graph."""
+    names = template.resources
+    targets: dict[str, set[str]] = {}
+    for name, resource in names.items():
+        found = {target for _, value in _walked(resource) for target, _ in _references(value) if target in names}
+        found.update(d for d in resource.depends_on if d in names)
+        targets[name] = found
+    users: dict[str, list[str]] = {}
+    for name, found in targets.items():
+        for target in found:
+            users.setdefault(target, []).append(name)
+    left = {name: len(found) for name, found in targets.items()}
+    free = [name for name, count in left.items() if not count]
+    peeled = 0
+    while free:
+        name = free.pop()
+        peeled += 1
+        for user in users.get(name, ()):
+            left[user] -= 1
+            if not left[user]:
+                free.append(user)
+    return peeled < len(left)
+
+
 def located_references(value: Any, base: tuple[str, ...] = ()) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     """(target, kind, path) for every Ref, GetAtt and Sub variable inside ``value`` (both branches
     of an ``Fn::If``, as cfn-lint reads them); pseudo parameters and Sub's own variables are none."""
-    stack: list[tuple[tuple[str, ...], Any]] = [(base, value)]
+    for target, kind, link in _linked_references(value, (None, base)):
+        yield target, kind, _parts(link)
+
+
+# Where _linked_references is: a (parent's link, key) pair, a list index an int, the root's link
+# (None, base); a tuple per value would cost the walk its depth at every value.
+_Link = tuple[Any, Any]
+
+
+def _parts(link: _Link) -> tuple[str, ...]:
+    keys: list[str] = []
+    while link[0] is not None:
+        link, key = link
+        keys.append(key if isinstance(key, str) else str(key))
+    return tuple(link[1]) + tuple(reversed(keys))
+
+
+def _linked_references(value: Any, root: _Link) -> Iterator[tuple[str, str, _Link]]:
+    """``located_references`` with links for paths, in the same order."""
+    stack: list[tuple[_Link, Any]] = [(root, value)]
+    pop, push = stack.pop, stack.extend
     while stack:
-        path, item = stack.pop()
+        link, item = pop()
         if isinstance(item, list):
-            stack.extend((path + (str(i),), v) for i, v in enumerate(item))
+            push([((link, i), v) for i, v in enumerate(item)])
             continue
         if not isinstance(item, dict):
             continue
@@ -182,33 +240,66 @@ def located_references(value: Any, base: tuple[str, ...] = ()) -> Iterator[tuple
             (key, inner), = item.items()
             if key == "Ref":
                 if isinstance(inner, str) and inner not in PSEUDO_PARAMETERS:
-                    yield inner, "Ref", path
+                    yield inner, "Ref", link
                 continue
             if key == "Fn::GetAtt":
                 target = inner.split(".", 1)[0] if isinstance(inner, str) else (
                     inner[0] if isinstance(inner, list) and inner else None)
                 if isinstance(target, str):
-                    yield target, "GetAtt", path
+                    yield target, "GetAtt", link
                 else:
-                    stack.append((path + (key,), inner))
+                    stack.append(((link, key), inner))
                 continue
             if key == "Fn::Sub":
-                yield from _sub_references(inner, path + (key,), stack)
+                yield from _sub_references(inner, (link, key), stack)
                 continue
-        stack.extend((path + (k,), v) for k, v in item.items())
+        push([((link, k), v) for k, v in item.items()])
 
 
-def _sub_references(inner: Any, path: tuple[str, ...], stack: list[tuple[tuple[str, ...], Any]]
-                    ) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+def _references(value: Any) -> Iterator[tuple[str, str]]:
+    """(target, kind) of ``located_references``, without the paths: a walk without links."""
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        if isinstance(item, list):
+            push(item)
+            continue
+        if not isinstance(item, dict):
+            continue
+        if len(item) == 1:
+            (key, inner), = item.items()
+            if key == "Ref":
+                if isinstance(inner, str) and inner not in PSEUDO_PARAMETERS:
+                    yield inner, "Ref"
+                continue
+            if key == "Fn::GetAtt":
+                target = inner.split(".", 1)[0] if isinstance(inner, str) else (
+                    inner[0] if isinstance(inner, list) and inner else None)
+                if isinstance(target, str):
+                    yield target, "GetAtt"
+                else:
+                    stack.append(inner)
+                continue
+            if key == "Fn::Sub":
+                links: list[tuple[_Link, Any]] = []
+                for target, kind, _ in _sub_references(inner, (None, ()), links):
+                    yield target, kind
+                push([variables for _, variables in links])
+                continue
+        push(item.values())
+
+
+def _sub_references(inner: Any, link: _Link, stack: list[tuple[_Link, Any]]) -> Iterator[tuple[str, str, _Link]]:
     if isinstance(inner, list) and len(inner) == 2:
         text, variables = inner
         local: Mapping[str, Any] = variables if isinstance(variables, dict) else {}
         if isinstance(variables, (dict, list)):
-            stack.append((path + ("1",), variables))
-        where = path + ("0",)
+            stack.append(((link, "1"), variables))
+        where = (link, "0")
     else:
-        text, local, where = inner, {}, path
-    if not isinstance(text, str):
+        text, local, where = inner, {}, link
+    if not isinstance(text, str) or "${" not in text:
         return
     for variable in _SUB_VARIABLE.findall(text):
         name, _, attribute = variable.strip().partition(".")

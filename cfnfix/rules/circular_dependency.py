@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import pointer as jp
-from ..model.graph import Dependency, DependencyGraph, located_references
+from ..model.graph import Dependency, DependencyGraph, has_cycle, located_references
 from ..kit import Plan, Safety, add_op, condition_of, remove_op, replace_op, test_op, type_pin
 from ..rule import Finding, Fix, Rule
 from ..model.template import Template
@@ -93,6 +93,8 @@ class CircularDependency(Rule):
     def detect(self, template: Template):
         if set(template.transform) - KNOWN_TRANSFORMS:
             return  # a macro rewrites the resources: the cycle as written may not be the one deployed
+        if not has_cycle(template):
+            return
         graph = DependencyGraph.of(template)
         components = graph.components()
         for members in components:

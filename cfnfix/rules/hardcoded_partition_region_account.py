@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
 
 from .. import kit
@@ -126,21 +127,13 @@ class HardcodedPartitionRegionAccount(Rule):
     resolves = cfn_lint_ids
 
     def detect(self, template: Template) -> Iterator[Finding]:
-        # repr runs in C: a template that names no ARN, principal or endpoint is not walked
-        if not _hinted(template.data.get("Resources")) and not _hinted(template.data.get("Outputs")):
-            return
-        facts = _Facts()
+        facts = _facts()
         candidates: list[_Candidate] = []
         for name, resource in template.resources.items():
-            if not _worth_a_walk(repr(resource.raw)):
-                continue
             edge = resource.type.startswith("AWS::CloudFront::")
-            base = ("Resources", name)
-            for key, value in resource.raw.items():
-                # only properties are values a literal may be rewritten in; Sub text is rewritten anywhere
-                candidates += _scan(base + (key,), value, name, edge, facts, plain=key == "Properties")
+            candidates += _scan(("Resources", name), resource.raw, name, edge, facts)
         for name, output in template.outputs.items():
-            candidates += _scan(("Outputs", name, "Value"), output.value, None, False, facts, plain=True)
+            candidates += _scan(("Outputs", name, "Value"), output.value, None, False, facts)
         if not candidates:
             return
         regions = {region for c in candidates for _, region in c.regions}
@@ -204,16 +197,21 @@ class _Payload:
 
 
 class _Facts:
-    """The region and account tables, read once per check."""
+    """The region and account tables."""
 
     def __init__(self) -> None:
-        self.regions = aws_data("regions.json")["regions"]
+        self.regions = frozenset(aws_data("regions.json")["regions"])
         owned = aws_data("aws_owned_accounts.json")
         self.owned = {account: f"{account} is the Elastic Load Balancing log delivery account of {region}"
                       for region, account in owned["elb_log_delivery"].items()}
         self.owned.update({account: f"{account} publishes the Lambda Insights layer"
                            for account in owned["lambda_insights"]})
         self.placeholders = frozenset(owned["placeholders"])
+
+
+@lru_cache(maxsize=1)
+def _facts() -> _Facts:
+    return _Facts()
 
 
 def _where(c: _Candidate) -> str:
@@ -237,62 +235,74 @@ def _rewrite(text: str, edits: list[_Edit], sub: bool) -> str:
     return "".join(out)
 
 
-def _scan(path: tuple[str, ...], value: Any, resource: str | None, edge: bool, facts: _Facts,
-          plain: bool) -> list[_Candidate]:
-    """The strings under ``value`` that name a literal partition, region or account."""
+def _scan(base: tuple[str, ...], value: Any, resource: str | None, edge: bool, facts: _Facts) -> list[_Candidate]:
+    """The strings under ``value`` (a resource's entry, or an output's value) that name a literal
+    partition, region or account."""
     found: list[_Candidate] = []
-    # a path is a linked (parent, key) pair while walking, a tuple only for a candidate: most
-    # values are not one, and a tuple per value would cost the walk its depth each time
-    stack: list[tuple[Any, Any, bool]] = [(path, value, plain)]
-    while stack:
-        where, item, literal_ok = stack.pop()
-        if isinstance(item, str):
-            if literal_ok and any(h in item for h in _HINTS) and _plain_ok(item) and where[-1] != "Principal":
-                candidate = _candidate(_tuple(where), item, False, resource, edge, facts)
-                if candidate:
-                    found.append(candidate)
-        elif isinstance(item, list):
-            stack.extend(((where, str(i)), child, literal_ok) for i, child in enumerate(item))
-        elif isinstance(item, dict):
-            function = kit.intrinsic(item)
-            if function is None:
-                stack.extend(((where, key), child, literal_ok and key not in _LABELS)
-                             for key, child in item.items())
-            elif function == "Fn::Sub":
-                inner = item[function]
-                text_path, text = ((where, function), inner) if isinstance(inner, str) else \
-                    (((where, function), "0"), inner[0] if isinstance(inner, list) and inner else None)
-                if isinstance(text, str) and any(h in text for h in _HINTS):
-                    candidate = _candidate(_tuple(text_path), text, True, resource, edge, facts)
-                    if candidate:
-                        found.append(candidate)
-                if isinstance(inner, list) and len(inner) == 2 and isinstance(inner[1], dict):
-                    stack.extend(((((where, function), "1"), key), child, literal_ok)
-                                 for key, child in inner[1].items())
-            elif function in _OPAQUE:
-                continue
-            elif function == "Fn::Base64":
-                # a user-data script: its literal text is the script's, only Sub text is rewritten
-                stack.append(((where, function), item[function], False))
-            else:
-                inner = item[function]
-                indexes = _VALUE_ARGUMENT.get(function)
-                if isinstance(inner, list):
-                    stack.extend((((where, function), str(i)), child, literal_ok) for i, child in enumerate(inner)
-                                 if indexes is None or i in indexes)
-                elif indexes is None:
-                    stack.append(((where, function), inner, literal_ok))
+    # no intrinsic is skipped in the walk: a Sub variable may be named Ref or Condition
+    for link, text in kit.located_strings(value, base, containing=_HINTS):
+        if not _worth_a_walk(text):
+            continue
+        path = kit.parts(link)
+        keys = path[len(base):]
+        # only properties and output values hold literals a service resolves
+        reading = _reading(value, keys, plain=resource is None or keys[0] == "Properties")
+        if reading is None or (reading is _LITERAL and (not _plain_ok(text) or path[-1] == "Principal")):
+            continue
+        candidate = _candidate(path, text, reading is _SUB, resource, edge, facts)
+        if candidate:
+            found.append(candidate)
     return found
 
 
-def _tuple(where: Any) -> tuple[str, ...]:
-    """A linked path of _scan as the tuple it stands for: a link's first member is its parent,
-    the root's a string."""
-    keys: list[str] = []
-    while isinstance(where[0], tuple):
-        where, key = where
-        keys.append(key)
-    return where + tuple(reversed(keys))
+_SUB, _LITERAL = "Fn::Sub text", "literal"
+
+
+def _reading(value: Any, keys: tuple[str, ...], plain: bool) -> str | None:
+    """How the string at ``keys`` under ``value`` may be rewritten: as the text of its ``Fn::Sub``
+    (anywhere), as a literal that becomes one (where ``plain``, outside labels and user data), or
+    not at all (an intrinsic's name or key argument, a Sub text's inner value)."""
+    item, literal_ok, at = value, plain, 0
+    while at < len(keys):
+        key = keys[at]
+        if isinstance(item, list):
+            item, at = item[int(key)], at + 1
+            continue
+        function = kit.intrinsic(item)
+        if function is None:
+            item, literal_ok, at = item[key], literal_ok and key not in _LABELS, at + 1
+            continue
+        inner = item[function]
+        if function == "Fn::Sub":
+            if isinstance(inner, str):
+                return _SUB
+            rest = keys[at + 1:]
+            if not isinstance(inner, list):
+                return None
+            if rest == ("0",):
+                return _SUB
+            if rest[:1] == ("1",) and len(inner) == 2 and isinstance(inner[1], dict):
+                # the values of Sub's own variables are values like any other
+                item, at = inner[1][keys[at + 2]], at + 3
+                continue
+            return None
+        if function in _OPAQUE:
+            return None
+        if function == "Fn::Base64":
+            # a user-data script: its literal text is the script's, only Sub text is rewritten
+            item, literal_ok, at = inner, False, at + 1
+            continue
+        indexes = _VALUE_ARGUMENT.get(function)
+        if isinstance(inner, list):
+            index = int(keys[at + 1])
+            if indexes is not None and index not in indexes:
+                return None
+            item, at = inner[index], at + 2
+        elif indexes is None:
+            item, at = inner, at + 1
+        else:
+            return None
+    return _LITERAL if literal_ok else None
 
 
 def _candidate(path: tuple[str, ...], text: str, sub: bool, resource: str | None, edge: bool,
@@ -336,10 +346,6 @@ def _candidate(path: tuple[str, ...], text: str, sub: bool, resource: str | None
     if c.partitions or c.suffixes or c.regions or c.accounts or c.placeholders:
         return c
     return None
-
-
-def _hinted(value: Any) -> bool:
-    return value is not None and _worth_a_walk(repr(value))
 
 
 def _worth_a_walk(text: str) -> bool:

@@ -258,9 +258,7 @@ def _used_elsewhere(template: Template, found: _Found) -> bool:
     if not chunks:
         return False
     longest = max(chunks, key=len)
-    own: list[str] = []
-    _strings(found.value, own)
-    everything, mine = _all_strings(template), "\x00".join(own)
+    everything, mine = _all_strings(template), "\x00".join(kit.strings(found.value))
     if everything.count(longest) <= mine.count(longest):
         return False  # a plain count settles most names: only the name itself holds it
     return _standalone(everything, longest) > _standalone(mine, longest)
@@ -281,31 +279,15 @@ def _standalone(text: str, name: str) -> int:
     return count
 
 
-_INDEXED: list[tuple[Template, str]] = []  # the last template's strings: its findings share one index
-
-
 def _all_strings(template: Template) -> str:
-    """Every string of the template but its Description, joined (one text to search)."""
-    if _INDEXED and _INDEXED[0][0] is template:
-        return _INDEXED[0][1]
-    out: list[str] = []
+    """Every string of the template but its Description, joined (one text to search); built once
+    per template: its findings share it."""
+    return template.derived(_all_strings, _joined_strings)
+
+
+def _joined_strings(template: Template) -> str:
     # prose about the name is no use of it
-    _strings({k: v for k, v in template.data.items() if k != "Description"}, out)
-    text = "\x00".join(out)
-    _INDEXED[:] = [(template, text)]
-    return text
-
-
-def _strings(value: Any, out: list[str]) -> None:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    return "\x00".join(kit.strings({k: v for k, v in template.data.items() if k != "Description"}))
 
 
 # -- the new name ---------------------------------------------------------------------------------

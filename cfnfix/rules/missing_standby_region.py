@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from .. import kit
 from .. import pointer as jp
@@ -381,16 +381,17 @@ def _names_a_region(value: Any) -> bool:
     return text is not None and _REGION_ARN.search(text) is not None
 
 
-def _alias_zones(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
-    """Each ``AliasTarget.HostedZoneId``: the zone of the alias target's endpoint."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key == "AliasTarget" and isinstance(inner, dict) and "HostedZoneId" in inner:
-                yield path + (key, "HostedZoneId"), inner["HostedZoneId"]
-            yield from _alias_zones(inner, path + (key,))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield from _alias_zones(inner, path + (str(index),))
+def _alias_zone(link: kit.Link) -> tuple[tuple[str, ...], bool] | None:
+    """Where a string of ``kit.located_strings`` is an ``AliasTarget.HostedZoneId`` (the zone of the
+    alias target's endpoint), and whether it is the name of a ``Ref`` there; None elsewhere."""
+    if link[1] != "HostedZoneId" and link[1] != "Ref":
+        return None
+    path = kit.parts(link)
+    if path[-2:] == ("AliasTarget", "HostedZoneId"):
+        return path, False
+    if path[-3:] == ("AliasTarget", "HostedZoneId", "Ref"):
+        return path[:-1], True
+    return None
 
 
 def _is_twin(template: Template, parameter: Parameter) -> bool:
@@ -403,9 +404,8 @@ def _region_bound_parameters(template: Template) -> list[Parameter]:
     alias target (a regional endpoint's zone). A secret is never copied; a twin is itself the
     standby's value."""
     types = set(aws_data("global_names.json")["region_bound_parameter_types"])
-    zones = {value["Ref"] for resource in template.resources.values()
-             for _, value in _alias_zones(resource.properties)
-             if isinstance(value, dict) and isinstance(value.get("Ref"), str)}
+    zones = {name for resource in template.resources.values() for link, name in kit.located_strings(resource.properties)
+             if (zone := _alias_zone(link)) is not None and zone[1]}
     found = []
     for parameter in template.parameters.values():
         if parameter.no_echo or _is_twin(template, parameter) or parameter.name == "DeploymentRole":
@@ -423,22 +423,34 @@ def _region_bound_literals(template: Template) -> list[str]:
     global_zones = set(aws_data("global_names.json")["global_alias_hosted_zones"])
     found = []
     for resource in template.resources.values():
-        for path, value in _strings(resource.properties):
-            if _names_a_region(value):
-                found.append(".".join((resource.name,) + path))
-        for path, value in _alias_zones(resource.properties):
-            if isinstance(value, str) and value not in global_zones:
-                found.append(".".join((resource.name,) + path))
+        regional: list[str] = []
+        zones: list[tuple[str, ...]] = []
+        for link, text in kit.located_strings(resource.properties):
+            if "arn:" in text and _REGION_ARN.search(text):
+                where = _string_or_sub(resource.properties, kit.parts(link))
+                if where is not None:
+                    regional.append(".".join((resource.name,) + where))
+            zone = _alias_zone(link)
+            if zone is not None and not zone[1] and text not in global_zones:
+                # an alias target counts where it starts: before the alias targets nested in it
+                anchor = zone[0][:-1]
+                at = len(zones)
+                while at and zones[at - 1][:len(anchor)] == anchor:
+                    at -= 1
+                zones.insert(at, zone[0])
+        found += regional + [".".join((resource.name,) + zone) for zone in zones]
     return sorted(set(found), key=found.index)
 
 
-def _strings(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
-    """Each string or ``Fn::Sub`` in ``value`` with its path."""
-    if isinstance(value, str) or (isinstance(value, dict) and set(value) == {"Fn::Sub"}):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            yield from _strings(inner, path + (key,))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield from _strings(inner, path + (str(index),))
+def _string_or_sub(value: Any, path: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Where the value that holds the string at ``path`` is read as one text: the string itself,
+    or the ``Fn::Sub`` it is the text of; None for a Sub's variable (its Sub is read, not it)."""
+    item = value
+    for at, key in enumerate(path):
+        if isinstance(item, dict) and set(item) == {"Fn::Sub"}:
+            inner = item["Fn::Sub"]
+            rest = path[at:]
+            return path[:at] if rest == ("Fn::Sub",) or (rest == ("Fn::Sub", "0") and isinstance(inner, list)) \
+                else None
+        item = item[int(key)] if isinstance(item, list) else item[key]
+    return path
