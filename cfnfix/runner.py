@@ -46,12 +46,12 @@ class FileResult:
 
 def process(path: str, named: bool, mode: Mode, settings: Settings, raw: bytes | None = None) -> FileResult:
     """One file; with ``raw`` (a template read from stdin) ``path`` only names it and nothing is written."""
-    with _collector_paused():
+    with collector_paused():
         return _process(path, named, mode, settings, raw)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off while one file is read, checked and fixed, and on again
     after it (where it then collects whatever cycles the file left).
 
