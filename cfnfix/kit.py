@@ -115,6 +115,21 @@ def walk(properties: Any, pattern: str, base: Iterable[str] = ()) -> Iterator[tu
     yield from _walk(tuple(base), properties, steps)
 
 
+def placed(template: Template, places: Mapping[str, Iterable[str]]
+           ) -> Iterator[tuple[Resource, str, tuple[str, ...], Any]]:
+    """(resource, pattern, pointer parts, value) for every value at a property pattern that
+    ``places`` lists for the resource's type (a data table of type -> patterns, as ``walk`` reads
+    them), resources in the template's order."""
+    for resource in template.resources.values():
+        patterns = places.get(resource.type)
+        if not patterns or not resource.properties:
+            continue
+        base = ("Resources", resource.name, "Properties")
+        for pattern in patterns:
+            for path, value in walk(resource.properties, pattern, base):
+                yield resource, pattern, path, value
+
+
 def _walk(path: tuple[str, ...], value: Any, steps: list[str]) -> Iterator[tuple[tuple[str, ...], Any]]:
     for where, item in _branches(path, value):
         if not steps:

@@ -227,3 +227,21 @@ def test_ensure_parameter_finds_the_name_it_gave_in_an_earlier_pass():
     t = template({"Parameters": {"DeploymentRole": {"Type": "String", "AllowedValues": ["blue", "green"]},
                                  "DeploymentRole2": role}, "Resources": {}})
     assert Plan(t).ensure_parameter("DeploymentRole", role) == ("DeploymentRole2", [])
+
+
+def test_placed_walks_the_patterns_a_table_lists_for_each_type_in_template_order():
+    template = Template.from_data({"Resources": {
+        "B": {"Type": "AWS::EC2::Subnet", "Properties": {"AvailabilityZone": "us-east-1b"}},
+        "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "t"}},
+        "Group": {"Type": "AWS::AutoScaling::AutoScalingGroup",
+                  "Properties": {"AvailabilityZones": ["us-east-1a", {"Fn::If": ["C", "us-east-1c", "us-east-1d"]}]}},
+        "Empty": {"Type": "AWS::EC2::Subnet"}}})
+    places = {"AWS::EC2::Subnet": ("AvailabilityZone",), "AWS::AutoScaling::AutoScalingGroup": ("AvailabilityZones/*",)}
+    assert [(r.name, pattern, path, value) for r, pattern, path, value in kit.placed(template, places)] == [
+        ("B", "AvailabilityZone", ("Resources", "B", "Properties", "AvailabilityZone"), "us-east-1b"),
+        ("Group", "AvailabilityZones/*", ("Resources", "Group", "Properties", "AvailabilityZones", "0"), "us-east-1a"),
+        ("Group", "AvailabilityZones/*",
+         ("Resources", "Group", "Properties", "AvailabilityZones", "1", "Fn::If", "1"), "us-east-1c"),
+        ("Group", "AvailabilityZones/*",
+         ("Resources", "Group", "Properties", "AvailabilityZones", "1", "Fn::If", "2"), "us-east-1d"),
+    ]

@@ -389,22 +389,16 @@ def _image_sites(template: Template) -> tuple[list[ImageSite], dict[str, list[Im
     literals: list[ImageSite] = []
     refs: dict[str, list[ImageSite]] = {}
     maps: dict[tuple[str, str | None], list[ImageSite]] = {}
-    for resource in template.resources.values():
-        paths = places.get(resource.type)
-        if not paths or not resource.properties:
-            continue
-        base = ("Resources", resource.name, "Properties")
-        for pattern in paths:
-            for path, value in kit.walk(resource.properties, pattern, base):
-                holder = jp.resolve(template.data, _property_of(path)[:-1])
-                instance_type = holder.get("InstanceType") if isinstance(holder, dict) else None
-                site = ImageSite(resource.name, path, value, architecture(template, instance_type))
-                if isinstance(value, str) and AMI_LIKE.match(value):
-                    literals.append(site)
-                elif kit.intrinsic(value) == "Ref" and isinstance(value["Ref"], str):
-                    refs.setdefault(value["Ref"], []).append(site)
-                elif kit.intrinsic(value) == "Fn::FindInMap":
-                    table = _ami_table(template, value["Fn::FindInMap"])
-                    if table is not None:
-                        maps.setdefault(table, []).append(site)
+    for resource, _, path, value in kit.placed(template, places):
+        holder = jp.resolve(template.data, _property_of(path)[:-1])
+        instance_type = holder.get("InstanceType") if isinstance(holder, dict) else None
+        site = ImageSite(resource.name, path, value, architecture(template, instance_type))
+        if isinstance(value, str) and AMI_LIKE.match(value):
+            literals.append(site)
+        elif kit.intrinsic(value) == "Ref" and isinstance(value["Ref"], str):
+            refs.setdefault(value["Ref"], []).append(site)
+        elif kit.intrinsic(value) == "Fn::FindInMap":
+            table = _ami_table(template, value["Fn::FindInMap"])
+            if table is not None:
+                maps.setdefault(table, []).append(site)
     return literals, refs, {key: tuple(sites) for key, sites in maps.items()}

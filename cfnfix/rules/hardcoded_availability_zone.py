@@ -282,17 +282,15 @@ def _may_hold_zones(mappings: dict[str, Any]) -> bool:
 
 def _site_paths(template: Template) -> set[tuple[str, ...]]:
     """The pointers of every value in a zone property: each item of a list of zones, and the list."""
-    places = zone_places()
-    paths: set[tuple[str, ...]] = set()
-    for resource in template.resources.values():
-        patterns = places.get(resource.type)
-        if not patterns or not resource.properties:
-            continue
-        base = ("Resources", resource.name, "Properties")
-        for pattern in patterns:
-            for whole in (pattern, pattern[:-2]) if pattern.endswith("/*") else (pattern,):
-                paths.update(path for path, _ in kit.walk(resource.properties, whole, base))
-    return paths
+    return {path for _, _, path, _ in kit.placed(template, _zone_and_list_places())}
+
+
+@lru_cache(maxsize=1)
+def _zone_and_list_places() -> dict[str, tuple[str, ...]]:
+    """``zone_places`` with the list itself beside each list-item pattern."""
+    return {resource_type: tuple(whole for pattern in patterns
+                                 for whole in ((pattern, pattern[:-2]) if pattern.endswith("/*") else (pattern,)))
+            for resource_type, patterns in zone_places().items()}
 
 
 def _rewrite_read(read: _Read, values: list[Any], data: Any, ranks: Ranks) -> Rewrite | str:
@@ -607,18 +605,11 @@ def _rewrite_ops(payload: SourcePayload) -> list[dict[str, Any]]:
 
 def _property_zones(template: Template) -> Iterator[tuple[str, tuple[str, ...], list[tuple[tuple[str, ...], str]]]]:
     """(resource, pointer of the property, [(path, zone)]) for every property that holds literal zones."""
-    places = zone_places()
-    for resource in template.resources.values():
-        paths = places.get(resource.type)
-        if not paths or not resource.properties:
-            continue
-        base = ("Resources", resource.name, "Properties")
-        for pattern in paths:
-            found: dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]] = {}
-            for path, value in kit.walk(resource.properties, pattern, base):
-                if zone_of(value):
-                    # one finding per property, or per list of zones (each Fn::If branch its own)
-                    owner = path[:-1] if pattern.endswith("/*") else path
-                    found.setdefault(owner, []).append((path, value))
-            for owner, zones in found.items():
-                yield resource.name, owner, zones
+    found: dict[tuple[str, ...], tuple[str, list[tuple[tuple[str, ...], str]]]] = {}
+    for resource, pattern, path, value in kit.placed(template, zone_places()):
+        if zone_of(value):
+            # one finding per property, or per list of zones (each Fn::If branch its own)
+            owner = path[:-1] if pattern.endswith("/*") else path
+            found.setdefault(owner, (resource.name, []))[1].append((path, value))
+    for owner, (resource_name, zones) in found.items():
+        yield resource_name, owner, zones
