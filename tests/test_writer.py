@@ -382,3 +382,17 @@ def test_what_one_write_adds_does_not_move_the_habits_the_next_write_reads(name)
     once = edit(text, first + second)
     assert once == text + added
     assert edit(edit(text, first), second) == once
+
+
+JSON_INLINE_REF = ('{\n  "Resources": {\n    "R": {\n      "Type": "X",\n      "Properties": {\n'
+                   '        "A": {"Ref": "A"}\n      }\n    }\n  }\n}\n')
+
+
+def test_json_intrinsics_that_cannot_be_on_one_line_are_no_habit_of_several_lines():
+    subs = [_add(name, {"Fn::Sub": [f"{name}${{A}}", {"A": name.lower()}]}) for name in ("E", "F")]
+    ref = [_add("G", {"Ref": "G"})]
+    once = edit(JSON_INLINE_REF, subs + ref, "json")
+    sub = '        "{0}": {{\n          "Fn::Sub": [\n            "{0}${{A}}",\n            {{\n              "A": "{1}"\n            }}\n          ]\n        }}'
+    assert once == JSON_INLINE_REF.replace('"A": {"Ref": "A"}\n', '"A": {"Ref": "A"},\n' + sub.format("E", "e") + ",\n"
+                                           + sub.format("F", "f") + ',\n        "G": {"Ref": "G"}\n')
+    assert edit(edit(JSON_INLINE_REF, subs, "json"), ref, "json") == once

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
+from .. import pointer as jp
 from ..parse.source import MAP, SCALAR, SEQ, TAG, Node, key_tag, tag_key
 
 if TYPE_CHECKING:
@@ -304,27 +305,29 @@ def _measure_json(doc: "Document") -> Style:
         key_sep = between.replace("\r", "").replace("\n", "") or ":"
     inline_lists = multi_lists = inline_fn = multi_fn = 0
     item_seps: Counter[str] = Counter()
-    for seen, (_, node) in enumerate(smap.walk()):
+    for seen, (path, node, enclosed) in enumerate(_json_walk(root, text)):
         if seen > SAMPLE:
             break
         if node.kind == SEQ and node.children and all(c.kind == SCALAR for c in node.children):
             if "\n" in text[node.start:node.end]:
                 multi_lists += 1
             else:
-                inline_lists += 1
                 if len(node.children) > 1:
-                    gap = text[node.children[0].end:node.children[1].start]
-                    item_seps[gap] += 1
-        elif node.kind == MAP and len(node.keys) == 1 and (
-                node.keys[0].name == "Ref" or node.keys[0].name.startswith("Fn::")):
-            if "\n" in text[node.start:node.end]:
-                multi_fn += 1
-            else:
-                inline_fn += 1
+                    item_seps[text[node.children[0].end:node.children[1].start]] += 1
+                if not enclosed:  # inside a one-line value a list has no choice, so no vote
+                    inline_lists += 1
         elif node.kind == MAP and len(node.keys) > 1:
             gap = text[node.children[0].end:node.keys[1].start]
             if "\n" not in gap:
                 item_seps[gap] += 1
+        elif enclosed:
+            continue
+        elif node.kind == MAP and len(node.keys) == 1 and (
+                node.keys[0].name == "Ref" or node.keys[0].name.startswith("Fn::")):
+            if "\n" not in text[node.start:node.end]:
+                inline_fn += 1
+            elif _inline_possible(doc.data, path):
+                multi_fn += 1
     return Style(
         indent=indent,
         one_line="\n" not in text.strip(),
@@ -335,3 +338,30 @@ def _measure_json(doc: "Document") -> Style:
         ascii="\\u" in text and not any(ord(c) > 127 for c in text),
         newline=doc.newline,
     )
+
+
+def _json_walk(root: Node, text: str) -> Iterator[tuple[tuple[str, ...], Node, bool]]:
+    """(path, node, whether an enclosing value is on one line) in file order."""
+    stack: list[tuple[tuple[str, ...], Node, bool]] = [((), root, False)]
+    while stack:
+        path, node, enclosed = stack.pop()
+        yield path, node, enclosed
+        inner = enclosed or (node.kind in (MAP, SEQ) and "\n" not in text[node.start:node.end])
+        if node.kind == MAP:
+            for key, child in zip(reversed(node.keys), reversed(node.children)):
+                stack.append((path + (key.name,), child, inner))
+        elif node.kind == SEQ:
+            for i in range(len(node.children) - 1, -1, -1):
+                stack.append((path + (str(i),), node.children[i], inner))
+
+
+def _inline_possible(data: Any, path: tuple[str, ...]) -> bool:
+    """Whether the writer would write the intrinsic at ``path`` on one line in a file whose
+    intrinsics are (a dict argument, or a list of lists, is always written on several lines)."""
+    from .render import JsonRenderer
+
+    try:
+        value = jp.resolve(data, path)
+    except (KeyError, IndexError, ValueError):
+        return False
+    return JsonRenderer(Style(inline_intrinsics=True))._inline(value)
