@@ -314,7 +314,7 @@ def _measure_json(doc: "Document") -> Style:
             else:
                 if len(node.children) > 1:
                     item_seps[text[node.children[0].end:node.children[1].start]] += 1
-                if not enclosed:  # inside a one-line value a list has no choice, so no vote
+                if not enclosed:  # inside a one-line intrinsic a list has no choice, so no vote
                     inline_lists += 1
         elif node.kind == MAP and len(node.keys) > 1:
             gap = text[node.children[0].end:node.keys[1].start]
@@ -341,12 +341,15 @@ def _measure_json(doc: "Document") -> Style:
 
 
 def _json_walk(root: Node, text: str) -> Iterator[tuple[tuple[str, ...], Node, bool]]:
-    """(path, node, whether an enclosing value is on one line) in file order."""
+    """(path, node, whether it is inside an intrinsic written on one line) in file order: the
+    writer writes a one-line intrinsic, and so whatever it holds, on one line (a mapping or a list
+    of mappings it writes on one line only in a minified file)."""
     stack: list[tuple[tuple[str, ...], Node, bool]] = [((), root, False)]
     while stack:
         path, node, enclosed = stack.pop()
         yield path, node, enclosed
-        inner = enclosed or (node.kind in (MAP, SEQ) and "\n" not in text[node.start:node.end])
+        inner = enclosed or (node.kind == MAP and len(node.keys) == 1 and _intrinsic(node.keys[0].name)
+                             and "\n" not in text[node.start:node.end])
         if node.kind == MAP:
             for key, child in zip(reversed(node.keys), reversed(node.children)):
                 stack.append((path + (key.name,), child, inner))
