@@ -85,8 +85,8 @@ FLOW_WIDTH = 100
 
 
 def flow_possible(tag: str, items: list, long_form: bool) -> bool:
-    """Whether the writer, with the file's habit for flow lists, would write the list argument of
-    ``tag`` in flow (long form: ``Fn::Join: [...]``); the width is that of default quoting."""
+    """Whether the writer, in a file that writes flow lists, would write this list argument of
+    ``tag`` in flow (long form: ``Fn::Join: [...]``); the width is measured with default quoting."""
     if not items or not _flowable(items) or (long_form and any(isinstance(v, list) for v in items)):
         return False
     text = YamlRenderer(Style()).flow(items)
