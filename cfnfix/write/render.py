@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from yaml.nodes import ScalarNode
@@ -49,6 +50,7 @@ def short_possible(value: dict) -> bool:
     return _short_ok(value)
 
 
+@lru_cache(maxsize=4096)  # measuring a file's habits asks it of each of its strings; they repeat
 def plain_ok(value: str, flow: bool, habit: bool = False) -> bool:
     """Whether value can be written plain; ``habit``: the file itself writes it plain, which
     shows its parser takes a leading ``-``, ``?`` or ``:`` before a non-space in block context."""
@@ -80,6 +82,11 @@ def _flowable(items: list) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def _default_renderer() -> "YamlRenderer":
+    return YamlRenderer(Style())
+
+
 # longest one-line flow list the writer writes
 FLOW_WIDTH = 100
 
@@ -89,7 +96,7 @@ def flow_possible(tag: str, items: list, long_form: bool) -> bool:
     ``tag`` in flow (long form: ``Fn::Join: [...]``); the width is measured with default quoting."""
     if not items or not _flowable(items) or (long_form and any(isinstance(v, list) for v in items)):
         return False
-    text = YamlRenderer(Style()).flow(items)
+    text = _default_renderer().flow(items)
     return len(text if long_form else tag + " " + text) <= FLOW_WIDTH
 
 

@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-from .. import pointer as jp
 from ..parse.source import MAP, SCALAR, SEQ, TAG, Node, key_tag, tag_key
 
 if TYPE_CHECKING:
@@ -305,7 +304,7 @@ def _measure_json(doc: "Document") -> Style:
         key_sep = between.replace("\r", "").replace("\n", "") or ":"
     inline_lists = multi_lists = inline_fn = multi_fn = 0
     item_seps: Counter[str] = Counter()
-    for seen, (path, node, enclosed) in enumerate(_json_walk(root, text)):
+    for seen, (node, value, enclosed) in enumerate(_json_walk(root, doc.data, text)):
         if seen > SAMPLE:
             break
         if node.kind == SEQ and node.children and all(c.kind == SCALAR for c in node.children):
@@ -326,7 +325,7 @@ def _measure_json(doc: "Document") -> Style:
                 node.keys[0].name == "Ref" or node.keys[0].name.startswith("Fn::")):
             if "\n" not in text[node.start:node.end]:
                 inline_fn += 1
-            elif _inline_possible(doc.data, path):
+            elif _inline_possible(value):
                 multi_fn += 1
     return Style(
         indent=indent,
@@ -340,31 +339,31 @@ def _measure_json(doc: "Document") -> Style:
     )
 
 
-def _json_walk(root: Node, text: str) -> Iterator[tuple[tuple[str, ...], Node, bool]]:
-    """(path, node, whether it is inside an intrinsic written on one line) in file order: the
-    writer writes a one-line intrinsic, and so whatever it holds, on one line (a mapping or a list
-    of mappings it writes on one line only in a minified file)."""
-    stack: list[tuple[tuple[str, ...], Node, bool]] = [((), root, False)]
+def _json_walk(root: Node, data: Any, text: str) -> Iterator[tuple[Node, Any, bool]]:
+    """(node, its data value, whether it is inside an intrinsic written on one line) in file
+    order: the writer writes a one-line intrinsic, and so whatever it holds, on one line (a mapping
+    or a list of mappings it writes on one line only in a minified file)."""
+    stack: list[tuple[Node, Any, bool]] = [(root, data, False)]
     while stack:
-        path, node, enclosed = stack.pop()
-        yield path, node, enclosed
+        node, value, enclosed = stack.pop()
+        yield node, value, enclosed
         inner = enclosed or (node.kind == MAP and len(node.keys) == 1 and _intrinsic(node.keys[0].name)
                              and "\n" not in text[node.start:node.end])
-        if node.kind == MAP:
+        if node.kind == MAP and isinstance(value, dict):
             for key, child in zip(reversed(node.keys), reversed(node.children)):
-                stack.append((path + (key.name,), child, inner))
-        elif node.kind == SEQ:
-            for i in range(len(node.children) - 1, -1, -1):
-                stack.append((path + (str(i),), node.children[i], inner))
+                stack.append((child, value.get(key.name), inner))
+        elif node.kind == SEQ and isinstance(value, list) and len(value) == len(node.children):
+            stack.extend((child, item, inner) for child, item in zip(reversed(node.children), reversed(value)))
 
 
-def _inline_possible(data: Any, path: tuple[str, ...]) -> bool:
-    """Whether the writer would write the intrinsic at ``path`` on one line in a file whose
-    intrinsics are (a dict argument, or a list of lists, is always written on several lines)."""
+def _inline_possible(value: Any) -> bool:
+    """Whether the writer would write this intrinsic on one line in a file whose intrinsics are
+    (a mapping argument, or a list of lists, it writes on several lines whatever the habit)."""
+    return _inline_intrinsics_renderer()._inline(value)
+
+
+@lru_cache(maxsize=1)
+def _inline_intrinsics_renderer():
     from .render import JsonRenderer
 
-    try:
-        value = jp.resolve(data, path)
-    except (KeyError, IndexError, ValueError):
-        return False
-    return JsonRenderer(Style(inline_intrinsics=True))._inline(value)
+    return JsonRenderer(Style(inline_intrinsics=True))
