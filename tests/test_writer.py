@@ -298,3 +298,101 @@ def test_new_conditions_section_follows_parameters_whatever_order_the_file_keeps
             "Resources:\n  T:\n    Type: AWS::SNS::Topic\n")
     out = edit(text, [{"op": "add", "path": "/Conditions", "value": {"C": {"Fn::Equals": ["a", "b"]}}}])
     assert out == text.replace("Resources:\n", "Conditions:\n  C: !Equals [a, b]\nResources:\n")
+
+
+# the file's one `!Ref` argument is quoted, inside a flow list
+QUOTED_REF_IN_FLOW = ('Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n'
+                      '      QueueName: !Join ["", [jobs, !Ref "AWS::Region"]]\n')
+STACK_ID_SUFFIX = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
+
+
+def test_a_new_tagged_string_in_a_flow_list_is_quoted_as_the_file_quotes_that_tag():
+    out = edit(QUOTED_REF_IN_FLOW, [{"op": "add", "path": "/Resources/Queue/Properties/Tags",
+                                     "value": [{"Key": "Stack", "Value": STACK_ID_SUFFIX}]}])
+    assert out == QUOTED_REF_IN_FLOW + ('      Tags:\n        - Key: Stack\n'
+                                        '          Value: !Select [2, !Split [/, !Ref "AWS::StackId"]]\n')
+
+
+def test_a_write_that_replaces_the_files_only_quoted_ref_leaves_the_habit_for_the_next_write():
+    """Issue 10 item 1: the habit is read anew from the text each write; text the writer itself
+    wrote follows the habit, so a second write sees the same habit as one write of both."""
+    replace = [{"op": "replace", "path": "/Resources/Queue/Properties/QueueName",
+                "value": {"Fn::Join": ["", ["jobs", STACK_ID_SUFFIX]]}}]
+    output = [{"op": "add", "path": "/Outputs", "value": {"Queue": {"Value": {"Ref": "Queue"}}}}]
+    once = edit(QUOTED_REF_IN_FLOW, replace + output)
+    assert once == QUOTED_REF_IN_FLOW.replace(
+        '!Ref "AWS::Region"]]', '!Select [2, !Split [/, !Ref "AWS::StackId"]]]]'
+    ) + 'Outputs:\n  Queue:\n    Value: !Ref "Queue"\n'
+    assert edit(edit(QUOTED_REF_IN_FLOW, replace), output) == once
+
+
+def _add(name: str, value) -> dict:
+    return {"op": "add", "path": "/Resources/R/Properties/" + name, "value": value}
+
+
+R = "Resources:\n  R:\n    Type: X\n    Properties:\n"
+# (file, first write, second write, what one write of both adds): the habits are measured anew on
+# the second write, with the text of the first in the file; they must not have moved
+HABITS_THE_WRITER_KEEPS = {
+    "a-quoted-ref-says-nothing-of-the-name-elsewhere": (
+        R + '      A: !Ref "A"\n', [_add("B", {"Ref": "New"})],
+        [{"op": "add", "path": "/Resources/R/DependsOn", "value": "New"}],
+        '      B: !Ref "New"\n    DependsOn: New\n'),
+    "quotes-a-string-cannot-do-without-are-no-habit-of-quoting": (
+        R + '      A: "x"\n      B: "yy"\n      C: "z"\n      D: w\n      E: v\n',
+        [_add("F", "*"), _add("G", "10"), _add("H", "true"), _add("I", "1.5")], [_add("J", "plain")],
+        '      F: "*"\n      G: "10"\n      H: "true"\n      I: "1.5"\n      J: plain\n'),
+    "copies-of-a-name-quoted-its-own-way-do-not-outvote-its-tag": (
+        R + '      A: !Ref "A"\n      B: !Ref B\n      C: !Ref C\n      D: "A"\n',
+        [_add("E", {"Ref": "A"}), _add("F", {"Ref": "A"})], [_add("G", {"Ref": "Z"})],
+        "      E: !Ref A\n      F: !Ref A\n      G: !Ref Z\n"),
+    "a-long-form-no-tag-can-replace-is-no-long-form-habit": (
+        R + "      A: !Ref A\n", [_add("E", {"Fn::GetAtt": "A.B"}), _add("F", {"Fn::GetAtt": "C.D"})],
+        [_add("G", {"Fn::Sub": "z"})],
+        "      E:\n        Fn::GetAtt: A.B\n      F:\n        Fn::GetAtt: C.D\n      G: !Sub z\n"),
+    "copies-of-one-long-form-intrinsic-do-not-outvote-the-short-forms": (
+        R + "      A:\n        Ref: A\n      B: !Sub b\n", [_add("E", {"Ref": "E"}), _add("F", {"Ref": "F"})],
+        [_add("G", {"Fn::GetAtt": ["A", "Arn"]})],
+        "      E:\n        Ref: E\n      F:\n        Ref: F\n      G: !GetAtt A.Arn\n"),
+    "a-getatt-that-cannot-be-dotted-is-no-list-habit": (
+        R + "      A: !GetAtt A.Arn\n",
+        [_add("E", {"Fn::GetAtt": ["A.x", "Arn"]}), _add("F", {"Fn::GetAtt": ["B", {"Ref": "X"}]})],
+        [_add("G", {"Fn::GetAtt": ["C", "Arn"]})],
+        "      E: !GetAtt [A.x, Arn]\n      F: !GetAtt [B, !Ref X]\n      G: !GetAtt C.Arn\n"),
+    "a-long-form-under-a-tag-on-a-tag-is-no-long-form-habit": (
+        R + "      A: !Base64 x\n",
+        [_add("E", {"Fn::Base64": {"Fn::Sub": "y"}}), _add("F", {"Fn::Base64": {"Fn::Sub": "z"}})],
+        [_add("G", {"Fn::Base64": "w"})],
+        "      E:\n        Fn::Base64: !Sub 'y'\n      F:\n        Fn::Base64: !Sub z\n      G: !Base64 w\n"),
+    "a-list-too-wide-for-one-flow-line-is-no-block-list-habit": (
+        R + '      A: !Join ["-", [a, b]]\n',
+        [_add("E", {"Fn::Join": ["-", ["x" * 50, "y" * 50]]}), _add("F", {"Fn::Join": ["-", ["z" * 50, "w" * 50]]})],
+        [_add("G", {"Fn::Join": ["-", ["c", "d"]]})],
+        '      E: !Join\n        - "-"\n        - - ' + "x" * 50 + "\n          - " + "y" * 50 + "\n"
+        '      F: !Join\n        - "-"\n        - - ' + "z" * 50 + "\n          - " + "w" * 50 + "\n"
+        '      G: !Join ["-", [c, d]]\n'),
+}
+
+
+@pytest.mark.parametrize("name", HABITS_THE_WRITER_KEEPS)
+def test_what_one_write_adds_does_not_move_the_habits_the_next_write_reads(name):
+    """Issue 10 item 1: only a choice the writer has votes, a habit decides in the scope it is
+    counted in, a wider habit counts each narrower one once, a tie decides nothing (style.py)."""
+    text, first, second, added = HABITS_THE_WRITER_KEEPS[name]
+    once = edit(text, first + second)
+    assert once == text + added
+    assert edit(edit(text, first), second) == once
+
+
+JSON_INLINE_REF = ('{\n  "Resources": {\n    "R": {\n      "Type": "X",\n      "Properties": {\n'
+                   '        "A": {"Ref": "A"}\n      }\n    }\n  }\n}\n')
+
+
+def test_json_intrinsics_that_cannot_be_on_one_line_are_no_habit_of_several_lines():
+    subs = [_add(name, {"Fn::Sub": [f"{name}${{A}}", {"A": name.lower()}]}) for name in ("E", "F")]
+    ref = [_add("G", {"Ref": "G"})]
+    once = edit(JSON_INLINE_REF, subs + ref, "json")
+    sub = '        "{0}": {{\n          "Fn::Sub": [\n            "{0}${{A}}",\n            {{\n              "A": "{1}"\n            }}\n          ]\n        }}'
+    assert once == JSON_INLINE_REF.replace('"A": {"Ref": "A"}\n', '"A": {"Ref": "A"},\n' + sub.format("E", "e") + ",\n"
+                                           + sub.format("F", "f") + ',\n        "G": {"Ref": "G"}\n')
+    assert edit(edit(JSON_INLINE_REF, subs, "json"), ref, "json") == once

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from yaml.nodes import ScalarNode
@@ -44,6 +45,61 @@ def _short_ok(value: Any) -> bool:
     return isinstance(inner, (str, dict, list))
 
 
+def short_possible(value: dict) -> bool:
+    """Whether a one-key intrinsic written in long form could have been a tag."""
+    return _short_ok(value)
+
+
+@lru_cache(maxsize=4096)  # measuring a file's habits asks it of each of its strings; they repeat
+def plain_ok(value: str, flow: bool, habit: bool = False) -> bool:
+    """Whether value can be written plain; ``habit``: the file itself writes it plain, which
+    shows its parser takes a leading ``-``, ``?`` or ``:`` before a non-space in block context."""
+    if not value or value != value.strip() or _UNSAFE_CHARS.search(value) or "\n" in value:
+        return False
+    leading_ok = habit and not flow and value[0] in "-?:" and len(value) > 1 and not value[1].isspace()
+    if (value[0] in _PLAIN_FIRST_BAD and not leading_ok) or ": " in value or " #" in value \
+            or value.endswith(":"):
+        return False
+    if flow and (any(c in _FLOW_BAD for c in value) or ":," in value):
+        return False
+    if _YAML12_TYPED.match(value):
+        return False
+    return _resolver.resolve(ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+
+
+def _flowable(items: list) -> bool:
+    for item in items:
+        if isinstance(item, dict):
+            name = intrinsic_name(item)
+            if not name or isinstance(item[name], dict) or (
+                    isinstance(item[name], list) and not _flowable(item[name])):
+                return False
+        elif isinstance(item, list):
+            if not _flowable(item):
+                return False
+        elif isinstance(item, str) and "\n" in item:
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _default_renderer() -> "YamlRenderer":
+    return YamlRenderer(Style())
+
+
+# longest one-line flow list the writer writes
+FLOW_WIDTH = 100
+
+
+def flow_possible(tag: str, items: list, long_form: bool) -> bool:
+    """Whether the writer, in a file that writes flow lists, would write this list argument of
+    ``tag`` in flow (long form: ``Fn::Join: [...]``); the width is measured with default quoting."""
+    if not items or not _flowable(items) or (long_form and any(isinstance(v, list) for v in items)):
+        return False
+    text = _default_renderer().flow(items)
+    return len(text if long_form else tag + " " + text) <= FLOW_WIDTH
+
+
 class YamlRenderer:
     def __init__(self, style: Style):
         self.style = style
@@ -52,19 +108,7 @@ class YamlRenderer:
     # -- scalars ---------------------------------------------------------------------------
 
     def plain_ok(self, value: str, flow: bool, habit: bool = False) -> bool:
-        """Whether value can be written plain; ``habit``: the file itself writes it plain, which
-        shows its parser takes a leading ``-``, ``?`` or ``:`` before a non-space in block context."""
-        if not value or value != value.strip() or _UNSAFE_CHARS.search(value) or "\n" in value:
-            return False
-        leading_ok = habit and not flow and value[0] in "-?:" and len(value) > 1 and not value[1].isspace()
-        if (value[0] in _PLAIN_FIRST_BAD and not leading_ok) or ": " in value or " #" in value \
-                or value.endswith(":"):
-            return False
-        if flow and (any(c in _FLOW_BAD for c in value) or ":," in value):
-            return False
-        if _YAML12_TYPED.match(value):
-            return False
-        return _resolver.resolve(ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+        return plain_ok(value, flow, habit)
 
     def quoted(self, value: str, quote: str | None = None) -> str:
         if (quote or self.style.quote) == "'" and not _UNSAFE_CHARS.search(value) and "\n" not in value:
@@ -80,35 +124,45 @@ class YamlRenderer:
         if isinstance(value, (int, float)):
             return repr(value)
         value = str(value)
-        habit = None if key else self.style.scalar_quotes.get(value)
-        if habit is None and tag is not None:
-            habit = self.style.tag_quotes.get(tag) or None  # a plain habit still needs plain_ok
+        if key:
+            return value if self.plain_ok(value, flow) else self.quoted(value)
+        # a tag's argument is written as that tag's arguments are, any other string as the file
+        # writes that string; with no habit there, as the file writes its strings (style.py)
+        if tag is not None:
+            habit, quote = self.style.tag_quotes.get(tag), self.style.tag_chars.get(tag)
+        else:
+            habit, quote = self.style.scalar_quotes.get(value), self.style.scalar_chars.get(value)
+        quote = quote or self.style.quote
+        if habit is None:
+            habit = quote if self.style.quote_all else ""
         if habit:
             return self.quoted(value, habit)
-        if self.plain_ok(value, flow, habit == "") and (key or habit == "" or not self.style.quote_all):
-            return value
-        return self.quoted(value)
+        plain_habit = tag is None and self.style.scalar_quotes.get(value) == ""
+        return value if self.plain_ok(value, flow, plain_habit) else self.quoted(value, quote)
 
     def key(self, name: str) -> str:
         return self.scalar(name, key=True)
 
     # -- flow ------------------------------------------------------------------------------
 
-    def flow(self, value: Any) -> str:
+    def flow(self, value: Any, tag: str | None = None) -> str:
+        """Value in flow context; ``tag``: the intrinsic tag whose argument it is."""
         name = intrinsic_name(value)
         if name and self._short(value):
             inner = value[name]
             if name == "Fn::GetAtt" and self._dotted(inner):
                 return "!GetAtt " + ".".join(inner)
             if not intrinsic_name(inner):
-                return key_tag(name) + " " + self.flow(inner)
+                # a tag's string argument is quoted as the file quotes that tag, in flow as in block
+                return key_tag(name) + " " + self.flow(inner, key_tag(name))
         if isinstance(value, dict):
             if not value:
                 return "{}"
-            return "{" + ", ".join(f"{self.key(k)}: {self.flow(v)}" for k, v in value.items()) + "}"
+            tag = key_tag(name) if name else None  # a one-key intrinsic in long form
+            return "{" + ", ".join(f"{self.key(k)}: {self.flow(v, tag)}" for k, v in value.items()) + "}"
         if isinstance(value, list):
             return "[" + ", ".join(self.flow(v) for v in value) + "]"
-        return self.scalar(value, flow=True)
+        return self.scalar(value, flow=True, tag=tag)
 
     def _short(self, value: dict) -> bool:
         """Whether this one-key intrinsic is written as a tag: as the file writes that intrinsic."""
@@ -133,32 +187,18 @@ class YamlRenderer:
             if not isinstance(inner, (dict, list)):
                 if isinstance(inner, str) and "\n" in inner:
                     return None
-                if inner == "" and self.style.scalar_quotes.get("") == "":
+                if inner == "" and self.style.tag_quotes.get(key_tag(name)) == "":
                     return key_tag(name)  # the file writes `!GetAZs` with nothing after it
                 return key_tag(name) + " " + self.scalar(inner, tag=key_tag(name))
-            if isinstance(inner, list) and self._flowable(inner) and self.style.flow_list(key_tag(name)):
+            if isinstance(inner, list) and _flowable(inner) and self.style.flow_list(key_tag(name)):
                 text = key_tag(name) + " " + self.flow(inner)
-                return text if len(text) <= 100 else None
+                return text if len(text) <= FLOW_WIDTH else None
             return None
         if isinstance(value, (dict, list)):
             return None
         if isinstance(value, str) and "\n" in value:
             return None
         return self.scalar(value)
-
-    def _flowable(self, items: list) -> bool:
-        for item in items:
-            if isinstance(item, dict):
-                name = intrinsic_name(item)
-                if not name or isinstance(item[name], dict) or (
-                        isinstance(item[name], list) and not self._flowable(item[name])):
-                    return False
-            elif isinstance(item, list):
-                if not self._flowable(item):
-                    return False
-            elif isinstance(item, str) and "\n" in item:
-                return False
-        return True
 
     # -- block -----------------------------------------------------------------------------
 
@@ -201,16 +241,19 @@ class YamlRenderer:
 
     def mapping(self, value: dict, col: int) -> str:
         pad = " " * col
-        return "\n".join(pad + self.key(k) + ":" + self._member(k, v, col) for k, v in value.items())
+        long_form = intrinsic_name(value) is not None
+        return "\n".join(pad + self.key(k) + ":" + self._member(k, v, col, long_form) for k, v in value.items())
 
-    def _member(self, key: str, value: Any, col: int) -> str:
-        # long-form intrinsic arguments read best inline: ``Fn::GetAtt: [Role, Arn]``
-        if (key == "Ref" or key.startswith("Fn::")) and isinstance(value, list) and value \
-                and self._flowable(value) and not any(isinstance(v, list) for v in value) \
-                and self.style.flow_list(key_tag(key)):
-            text = self.flow(value)
-            if len(text) <= 100:
-                return " " + text
+    def _member(self, key: str, value: Any, col: int, long_form: bool) -> str:
+        if long_form:
+            # long-form intrinsic arguments read best inline: ``Fn::GetAtt: [Role, Arn]``
+            if isinstance(value, list) and value and _flowable(value) and not any(isinstance(v, list) for v in value) \
+                    and self.style.flow_list(key_tag(key)):
+                text = self.flow(value)
+                if len(text) <= FLOW_WIDTH:
+                    return " " + text
+            if isinstance(value, str) and "\n" not in value:
+                return " " + self.scalar(value, tag=key_tag(key))  # quoted as that tag's argument
         return self.after_key(value, col)
 
     def sequence(self, value: list, col: int) -> str:

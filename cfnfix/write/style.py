@@ -29,10 +29,13 @@ class Style:
     ascii: bool = False         # JSON: non-ASCII written as \\u escapes
     one_line: bool = False      # JSON: the whole document is on one line (minified)
     newline: str = "\n"
-    # YAML: how the file itself writes a string it holds ("" plain, "'" or '"'): `'*'` stays `'*'`
+    # YAML: per string that is no tag's argument, how the file writes it where it could be plain
+    # ("" plain, "'" or '"'), and the quote it gets where it is quoted: `'*'` stays `'*'`
     scalar_quotes: Mapping[str, str] = field(default_factory=dict, compare=False)
-    # YAML: per tag, the quoting its string argument gets most (`!Sub '...'` in some files)
+    scalar_chars: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # YAML: per tag, the same of its string argument (`!Sub '...'` in some files)
     tag_quotes: Mapping[str, str] = field(default_factory=dict, compare=False)
+    tag_chars: Mapping[str, str] = field(default_factory=dict, compare=False)
     # YAML: per tag (`!If`, `!Join`...), whether its list argument is written [in, flow]
     flow_lists: Mapping[str, bool] = field(default_factory=dict, compare=False)
     flow_lists_default: bool = True
@@ -100,115 +103,186 @@ def _measure_yaml(doc: "Document") -> Style:
     smap = doc.sourcemap
     indents: Counter[int] = Counter()
     seq_indents: Counter[int] = Counter()
-    quotes: Counter[str] = Counter()
-    plain_strings = quoted_strings = 0
-    short = long = dotted = listed = 0
     for seen, (_, node) in enumerate(smap.walk()):
         if seen > SAMPLE:
             break
-        if node.kind == TAG:
-            short += 1
-            if node.tag == "!GetAtt":
-                if node.children[0].kind == SCALAR:
-                    dotted += 1
-                else:
-                    listed += 1
-            continue
         if node.kind != MAP or node.flow:
             continue
         key_col = column(text, node.keys[0].start) if node.keys else 0
-        for key, child in zip(node.keys, node.children):
-            if key.name == "Ref" or key.name.startswith("Fn::"):
-                long += 1
+        for child in node.children:
             target = child.children[0] if child.kind == TAG else child
             if target.kind == MAP and not target.flow and target.keys:
                 indents[column(text, target.keys[0].start) - key_col] += 1
             elif target.kind == SEQ and not target.flow and target.children and child.kind != TAG:
                 dash = text.rfind("-", 0, target.children[0].start)
                 seq_indents[column(text, dash) - key_col] += 1
-            elif child.kind == SCALAR and child.style in ("'", '"', ""):
-                if child.style:
-                    quotes[child.style] += 1
-                    quoted_strings += 1
-                elif not _looks_typed(text[child.start:child.end]):
-                    plain_strings += 1
     indent = _mode(Counter({k: v for k, v in indents.items() if k > 0}), 2)
     return Style(
         **_yaml_habits(smap.root, doc.data),
         indent=" " * indent,
         seq_indent=_mode(seq_indents, indent),
-        quote=_mode(quotes, "'"),
-        quote_all=quoted_strings > 2 * plain_strings and quoted_strings >= 3,
-        short_form=short >= long,  # with no evidence, short form: the common YAML habit
-        getatt_dotted=dotted >= listed,
         newline=doc.newline,
     )
 
 
+# How a habit is measured so that cfnfix's own text never shifts it (issue 10 item 1: any history
+# of runs ends at the text of one run; every run measures the file anew, with what earlier runs
+# wrote in it). Three conventions make each habit a fixed point of the writer's output:
+# - only a choice the writer also has votes: a string that must be quoted says which quote the
+#   file uses, not whether it quotes; a long form that a short one cannot replace (`!Base64` over
+#   `Fn::Sub:`) says nothing of long forms, a list that cannot be written in flow nothing of block
+#   lists; what the writer is forced to write it is forced to write again, whatever the habit;
+# - each habit decides in the scope it is counted in: a string under a tag is quoted as that
+#   tag's arguments are, a string elsewhere as that string is, then as the file's strings are;
+#   and a wider habit counts each narrower one once (one vote per distinct string, per tag, per
+#   intrinsic), so copies of one string that follow its own habit do not outvote the file's;
+# - a tie decides nothing and the wider habit (or the default) applies, whatever the file order.
+# The writer then writes the winner of each vote, which only adds votes to it.
+
+
+def _winner(votes: Counter) -> Any:
+    """The value with the most votes; None on a tie or with no votes."""
+    ranked = votes.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def _decided(votes: Counter, default: Any) -> Any:
+    winner = _winner(votes)
+    return default if winner is None else winner
+
+
+class _Quoting:
+    """Per scope (a string, a tag's argument), whether its strings are quoted by choice, and with
+    which quote when they are."""
+
+    def __init__(self) -> None:
+        self.choice: dict[Any, Counter[bool]] = {}   # quoted, where plain would do
+        self.quote: dict[Any, Counter[str]] = {}     # every quoted occurrence
+
+    def count(self, scope: Any, style: str, free: bool) -> None:
+        if style:
+            self.quote.setdefault(scope, Counter())[style] += 1
+        if free or not style:  # a plain string shows that plain does for it
+            self.choice.setdefault(scope, Counter())[bool(style)] += 1
+
+    def quotes(self) -> dict[Any, str]:
+        return {scope: winner for scope, votes in self.quote.items() if (winner := _winner(votes))}
+
+    def decisions(self, quotes: Mapping[Any, str], default_quote: str) -> dict[Any, str]:
+        """Per scope whose vote is decided: "" (plain) or the quote it is written with."""
+        decided = {}
+        for scope, votes in self.choice.items():
+            quoted = _winner(votes)
+            if quoted is not None:
+                decided[scope] = quotes.get(scope, default_quote) if quoted else ""
+        return decided
+
+
 def _yaml_habits(root: Node, data: Any) -> dict[str, Any]:
-    """The Style fields of the file's YAML habits: per string value, and per tag for its string
-    argument, the quoting it gets most; per tag, flow or block lists; per intrinsic, short or long
-    form; and which of two nested intrinsics carries the tag."""
-    quotes: dict[str, Counter[str]] = {}
-    tag_quotes: dict[str, Counter[str]] = {}
+    """The Style fields of the file's YAML habits: how strings are quoted (per string, per tag
+    for its string argument, and the file's), per tag flow or block lists, per intrinsic short or
+    long form, dotted or listed `!GetAtt`, and which of two nested intrinsics carries the tag."""
+    from .render import flow_possible, plain_ok, short_possible
+
+    strings = _Quoting()   # strings that are no tag's argument, by value
+    tagged = _Quoting()    # a tag's string arguments, by tag
     flows: dict[str, Counter[bool]] = {}
     forms: dict[str, Counter[bool]] = {}
     outer: Counter[bool] = Counter()
-    for seen, (node, value, tag) in enumerate(_with_values(root, data, None)):
+    dotted: Counter[bool] = Counter()
+    for seen, (node, value, tag, in_flow, under_tag) in enumerate(_with_values(root, data, None)):
         if seen > SAMPLE:
             break
         if node.kind == SCALAR:
             if isinstance(value, str) and node.style in ("", "'", '"') and "\n" not in value and len(value) <= 200:
-                quotes.setdefault(value, Counter())[node.style] += 1
-                if tag is not None:
-                    tag_quotes.setdefault(tag, Counter())[node.style] += 1
+                free = plain_ok(value, in_flow)
+                if tag is None:
+                    strings.count(value, node.style, free)
+                else:
+                    tagged.count(tag, node.style, free)
         elif node.kind == SEQ:
-            if tag is not None and node.children:
-                flows.setdefault(tag, Counter())[node.flow] += 1
+            if tag is not None and node.children and isinstance(value, list) and not in_flow:
+                # in a flow collection a list has no choice; a block list votes only if the writer
+                # could have written it in flow
+                if node.flow or flow_possible(tag, value, long_form=not under_tag):
+                    flows.setdefault(tag, Counter())[node.flow] += 1
         elif node.kind == TAG:
-            forms.setdefault(tag_key(node.tag or ""), Counter())[True] += 1
+            intrinsic = tag_key(node.tag or "")
+            forms.setdefault(intrinsic, Counter())[True] += 1
             inner = node.children[0]
             if inner.kind == MAP and len(inner.keys) == 1 and _intrinsic(inner.keys[0].name):
                 outer[True] += 1  # `!Base64` over `Fn::Sub:`
+            if node.tag == "!GetAtt" and isinstance(value, dict):
+                argument = value.get(intrinsic)
+                if inner.kind == SCALAR:
+                    dotted[True] += 1
+                elif _dottable(argument, plain_ok):
+                    dotted[False] += 1
         elif node.kind == MAP and len(node.keys) == 1 and _intrinsic(node.keys[0].name):
-            forms.setdefault(node.keys[0].name, Counter())[False] += 1
+            name = node.keys[0].name
             if node.children[0].kind == TAG:
-                outer[False] += 1  # `Fn::Base64: !Sub`
+                outer[False] += 1  # `Fn::Base64: !Sub`: the long form is the tag-on-tag choice
+            elif not under_tag and isinstance(value, dict) and short_possible(value):
+                forms.setdefault(name, Counter())[False] += 1
+    quotes = strings.quotes()
+    quote = _decided(Counter(quotes.values()), "'")
+    scalar_quotes = strings.decisions(quotes, quote)
+    # the file's strings: one vote per distinct string decided, quoted or plain
+    quoted = sum(1 for style in scalar_quotes.values() if style)
+    plain = len(scalar_quotes) - quoted
+    tag_chars = tagged.quotes()
+    short_forms = {name: form for name, votes in forms.items() if (form := _winner(votes)) is not None}
+    flow_lists = {tag: kind for tag, votes in flows.items() if (kind := _winner(votes)) is not None}
     return {
-        "scalar_quotes": {value: _mode(styles, "") for value, styles in quotes.items()},
-        "tag_quotes": {tag: _mode(styles, "") for tag, styles in tag_quotes.items()},
-        "flow_lists": {tag: _mode(kinds, True) for tag, kinds in flows.items()},
-        "flow_lists_default": _mode(sum(flows.values(), Counter()), True),
-        "short_forms": {name: _mode(kinds, True) for name, kinds in forms.items()},
-        "outer_tag": _mode(outer, False),
+        "quote": quote,
+        "quote_all": quoted > 2 * plain and quoted >= 3,
+        "scalar_quotes": scalar_quotes,
+        "scalar_chars": quotes,
+        "tag_quotes": tagged.decisions(tag_chars, quote),
+        "tag_chars": tag_chars,
+        "flow_lists": flow_lists,
+        "flow_lists_default": _decided(Counter(flow_lists.values()), True),
+        "short_forms": short_forms,
+        "short_form": _decided(Counter(short_forms.values()), True),
+        "getatt_dotted": _decided(dotted, True),
+        "outer_tag": _decided(outer, False),
     }
+
+
+def _dottable(argument: Any, plain_ok) -> bool:
+    """Whether `!GetAtt [A, B]` could have been written `!GetAtt A.B`."""
+    return (isinstance(argument, list) and len(argument) == 2 and all(isinstance(p, str) for p in argument)
+            and "." not in argument[0] and plain_ok(".".join(argument), True))
 
 
 def _intrinsic(key: str) -> bool:
     return key == "Ref" or key.startswith("Fn::")
 
 
-def _with_values(node: Node, value: Any, tag: str | None) -> Iterator[tuple[Node, Any, str | None]]:
-    """(node, its data value, the intrinsic tag whose argument it is) in file order."""
-    stack = [(node, value, tag)]
+def _with_values(node: Node, value: Any, tag: str | None
+                 ) -> Iterator[tuple[Node, Any, str | None, bool, bool]]:
+    """(node, its data value, the intrinsic tag whose argument it is, whether it sits in a flow
+    collection, whether its parent is a tag node) in file order."""
+    stack: list[tuple[Node, Any, str | None, bool, bool]] = [(node, value, tag, False, False)]
     while stack:
-        node, value, tag = stack.pop()
-        yield node, value, tag
+        node, value, tag, in_flow, under_tag = stack.pop()
+        yield node, value, tag, in_flow, under_tag
         if node.shared:
             continue  # aliases and merge keys: the data is not this text's
         if node.kind == MAP and isinstance(value, dict):
             pairs = [(key.name, child) for key, child in zip(node.keys, node.children) if key.name in value]
+            one_key = len(node.keys) == 1
             for name, child in reversed(pairs):
-                stack.append((child, value[name], key_tag(name) if _intrinsic(name) and len(node.keys) == 1 else None))
+                stack.append((child, value[name], key_tag(name) if _intrinsic(name) and one_key else None,
+                              node.flow, False))
         elif node.kind == SEQ and isinstance(value, list) and len(value) == len(node.children):
-            stack.extend((child, item, None) for child, item in zip(reversed(node.children), reversed(value)))
+            stack.extend((child, item, None, node.flow, False)
+                         for child, item in zip(reversed(node.children), reversed(value)))
         elif node.kind == TAG and isinstance(value, dict):
             inner = value.get(tag_key(node.tag or ""))
-            stack.append((node.children[0], inner, node.tag))
-
-
-def _looks_typed(token: str) -> bool:
-    return token in ("true", "false", "null", "~") or token.replace(".", "", 1).lstrip("-").isdigit()
+            stack.append((node.children[0], inner, node.tag, in_flow, True))
 
 
 def _measure_json(doc: "Document") -> Style:
@@ -230,27 +304,29 @@ def _measure_json(doc: "Document") -> Style:
         key_sep = between.replace("\r", "").replace("\n", "") or ":"
     inline_lists = multi_lists = inline_fn = multi_fn = 0
     item_seps: Counter[str] = Counter()
-    for seen, (_, node) in enumerate(smap.walk()):
+    for seen, (node, value, enclosed) in enumerate(_json_walk(root, doc.data, text)):
         if seen > SAMPLE:
             break
         if node.kind == SEQ and node.children and all(c.kind == SCALAR for c in node.children):
             if "\n" in text[node.start:node.end]:
                 multi_lists += 1
             else:
-                inline_lists += 1
                 if len(node.children) > 1:
-                    gap = text[node.children[0].end:node.children[1].start]
-                    item_seps[gap] += 1
-        elif node.kind == MAP and len(node.keys) == 1 and (
-                node.keys[0].name == "Ref" or node.keys[0].name.startswith("Fn::")):
-            if "\n" in text[node.start:node.end]:
-                multi_fn += 1
-            else:
-                inline_fn += 1
+                    item_seps[text[node.children[0].end:node.children[1].start]] += 1
+                if not enclosed:  # inside a one-line intrinsic a list has no choice, so no vote
+                    inline_lists += 1
         elif node.kind == MAP and len(node.keys) > 1:
             gap = text[node.children[0].end:node.keys[1].start]
             if "\n" not in gap:
                 item_seps[gap] += 1
+        elif enclosed:
+            continue
+        elif node.kind == MAP and len(node.keys) == 1 and (
+                node.keys[0].name == "Ref" or node.keys[0].name.startswith("Fn::")):
+            if "\n" not in text[node.start:node.end]:
+                inline_fn += 1
+            elif _inline_possible(value):
+                multi_fn += 1
     return Style(
         indent=indent,
         one_line="\n" not in text.strip(),
@@ -261,3 +337,33 @@ def _measure_json(doc: "Document") -> Style:
         ascii="\\u" in text and not any(ord(c) > 127 for c in text),
         newline=doc.newline,
     )
+
+
+def _json_walk(root: Node, data: Any, text: str) -> Iterator[tuple[Node, Any, bool]]:
+    """(node, its data value, whether it is inside an intrinsic written on one line) in file
+    order: the writer writes a one-line intrinsic, and so whatever it holds, on one line (a mapping
+    or a list of mappings it writes on one line only in a minified file)."""
+    stack: list[tuple[Node, Any, bool]] = [(root, data, False)]
+    while stack:
+        node, value, enclosed = stack.pop()
+        yield node, value, enclosed
+        inner = enclosed or (node.kind == MAP and len(node.keys) == 1 and _intrinsic(node.keys[0].name)
+                             and "\n" not in text[node.start:node.end])
+        if node.kind == MAP and isinstance(value, dict):
+            for key, child in zip(reversed(node.keys), reversed(node.children)):
+                stack.append((child, value.get(key.name), inner))
+        elif node.kind == SEQ and isinstance(value, list) and len(value) == len(node.children):
+            stack.extend((child, item, inner) for child, item in zip(reversed(node.children), reversed(value)))
+
+
+def _inline_possible(value: Any) -> bool:
+    """Whether the writer would write this intrinsic on one line in a file whose intrinsics are
+    (a mapping argument, or a list of lists, it writes on several lines whatever the habit)."""
+    return _inline_intrinsics_renderer()._inline(value)
+
+
+@lru_cache(maxsize=1)
+def _inline_intrinsics_renderer():
+    from .render import JsonRenderer
+
+    return JsonRenderer(Style(inline_intrinsics=True))
