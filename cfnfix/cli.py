@@ -139,6 +139,7 @@ def _error(message: str) -> None:
 
 
 def _rules(args: argparse.Namespace) -> int:
+    from .lint.fixers import all_fixers
     from .rules import all_rules
 
     rules = all_rules()
@@ -147,6 +148,10 @@ def _rules(args: argparse.Namespace) -> int:
         return 0
     for r in rules:
         print(f"{r.code}  {r.name:<34} {r.severity:<8} {r.summary}")
+    # cfn-lint's own findings that cfnfix fixes: what `--cfn-lint` adds (`cfnfix rule E3002` shows one)
+    print("\nWith --cfn-lint, cfnfix also fixes these cfn-lint findings:")
+    for f in all_fixers():
+        print(f"{f.code}   {f.name:<34} {f.level:<8} {f.summary}")
     return 0
 
 

@@ -145,6 +145,17 @@ def test_rules_and_rule_print_from_the_rule_modules():
     assert missing.returncode == 2
 
 
+def test_rules_lists_the_cfn_lint_fixers_after_the_native_rules():
+    listing = cfnfix("rules", cwd=ROOT)
+    assert listing.returncode == 0
+    native, fixers = listing.stdout.split("\nWith --cfn-lint, cfnfix also fixes these cfn-lint findings:\n")
+    assert native.splitlines()[0].split()[:2] == ["CFX101", "hardcoded-service-linked-role"]
+    assert "E3002   invalid-property                   error    a property the resource type does not have" \
+        in fixers.splitlines()
+    codes = [line.split()[0] for line in fixers.splitlines()]
+    assert "W2001" in codes and all(code[0] in "EW" and code[1:].isdigit() for code in codes)
+
+
 def test_example_diff_in_readme_is_current(tmp_path):
     """The README shows the diff of the example; this test produces it, so it cannot go stale."""
     shutil.copy(EXAMPLE / "template.yaml", tmp_path / "template.yaml")
