@@ -113,6 +113,37 @@ def test_errors_carry_positions(text, message, line, column):
     assert (problem.line, problem.column) == (line, column)
 
 
+@pytest.mark.parametrize("text,message,line,column", [
+    ("a: 1\na: 2\n", "duplicate key 'a'", 2, 1),
+    ("? [a]\n: 1\n", "mapping keys must be plain strings", 1, 3),
+    ("a: !!python/name:os.system x\n", "tag !!python/name:os.system is not one CloudFormation reads", 1, 4),
+    ("a: " + "[" * 300 + "]" * 300 + "\n", "nesting deeper than 200 levels", 1, 203),
+])
+def test_a_text_without_anchors_fails_as_one_with_them(text, message, line, column):
+    # the plain walk (no anchor, no merge key in the text) and the walk that tracks shared nodes
+    # must read alike; an anchor on an unrelated key sends the same text through the second
+    for variant in (text, "Anchored: &x 1\n" + text):
+        with pytest.raises(ParseError) as info:
+            parse_text(variant)
+        problem = info.value.problem
+        assert problem.message == message
+        assert (problem.line, problem.column) == (line + variant.count("\n", 0, len(variant) - len(text)), column)
+
+
+def test_the_plain_walk_and_the_shared_walk_read_the_same_data():
+    from cfnfix.parse import yaml_reader
+
+    text = ("Parameters:\n  Env: {Type: String, Default: 'on'}\nConditions:\n  Prod: !Equals [!Ref Env, prod]\n"
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: 5\n"
+            "      QueueName: !Sub '${AWS::StackName}-q'\n      Tags: [{Key: a, Value: 1.5}, {Key: b, Value: null}]\n"
+            "      RedriveAllowPolicy: !If [Prod, !GetAtt D.Arn, !Ref 'AWS::NoValue']\n")
+    plain, _ = yaml_reader.load(text)
+    assert yaml_reader._Builder().build(yaml_reader.yaml.compose(text, Loader=yaml_reader._Loader), 0) == plain
+    assert plain["Resources"]["Q"]["Properties"]["RedriveAllowPolicy"] == {
+        "Fn::If": ["Prod", {"Fn::GetAtt": ["D", "Arn"]}, {"Ref": "AWS::NoValue"}]}
+    assert plain["Resources"]["Q"]["Properties"]["Tags"] == [{"Key": "a", "Value": 1.5}, {"Key": "b", "Value": None}]
+
+
 def test_bom_crlf_and_missing_final_newline_are_kept():
     raw = "\ufeffResources:\r\n  A:\r\n    Type: X".encode("utf-8")
     doc = parse_bytes(raw, "t.yaml")
