@@ -79,8 +79,6 @@ def _section(data: Any, name: str) -> dict[str, Any]:
 def impact_of(patch: Iterable[dict[str, Any]], template: Template) -> Impact | None:
     """The impact of applying ``patch`` to ``template``'s data (which is not changed); None when
     the patch does not apply to it."""
-    import jsonpatch  # only for fixes: `check` of a clean template does not load it
-
     ops = [op for op in patch if op.get("op") != "test"]
     touched_resources: set[str] = set()
     touched_parameters = False
@@ -96,7 +94,7 @@ def impact_of(patch: Iterable[dict[str, Any]], template: Template) -> Impact | N
             touched_parameters = True
     if not touched_resources and not touched_parameters:
         return Impact()
-    # only what the patch touches is patched (jsonpatch copies it; the template stays as it is):
+    # only what the patch touches is patched (``_apply`` copies it; the template stays as it is):
     # a fix changes a few entries of a large template
     before: dict[str, Any] = {}
     if "Resources" in template.data:
@@ -108,13 +106,12 @@ def impact_of(patch: Iterable[dict[str, Any]], template: Template) -> Impact | N
         before["Resources"] = {name: resources[name] for name in present}
     if touched_parameters and "Parameters" in template.data:
         before["Parameters"] = template.data["Parameters"]
-    after = {section: dict(entries) for section, entries in before.items()}
+    after: Any = {section: dict(entries) for section, entries in before.items()}
     try:
         for op in ops:
             if _relevant(op):
-                _copy_along(after, op)
-                after = jsonpatch.apply_patch(after, [_plain(op)], in_place=True)
-    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException):
+                after = _apply(after, op)
+    except _DoesNotApply:
         return None  # a patch that does not apply: the writer refuses it with a position
     if touched_parameters:
         before, after = _with_parameter_readers(before, after, template)
@@ -175,34 +172,87 @@ def _reading(value: Any, values: dict[str, Any]) -> Any:
     return {key: _reading(item, values) for key, item in value.items()}
 
 
-def _copy_along(document: dict[str, Any], op: dict[str, Any]) -> None:
-    """Copy the containers ``op`` passes through, so applying it in place leaves the template's
-    data (and values earlier operations inserted) as they were. A deep copy of every touched
-    resource, as jsonpatch makes without ``in_place``, costs more than the rest of the impact."""
-    for pointer in (op["path"], op.get("from")) if op["op"] in ("move", "copy") else (op["path"],):
-        if not isinstance(pointer, str):
-            continue
-        parent: Any = document
-        for part in jp.split(pointer)[:-1]:
-            if isinstance(parent, dict) and part in parent:
-                key: Any = part
-            elif isinstance(parent, list) and part.isdigit() and int(part) < len(parent):
-                key = int(part)
-            else:
-                break  # a path that does not resolve: jsonpatch says so
-            child = parent[key]
-            if isinstance(child, (dict, list)):
-                child = parent[key] = type(child)(child)
-            parent = child
+class _DoesNotApply(Exception):
+    """An op whose path (or ``from``) does not resolve in the document."""
+
+
+def _apply(document: Any, op: dict[str, Any]) -> Any:
+    """``document`` with one add, remove, replace, move or copy applied as RFC 6902 says (and as
+    jsonpatch, which the writer verifies with, applies it), in place; each container on the way
+    is copied first, so the template's data and values earlier ops inserted stay as they were.
+
+    Written out rather than through jsonpatch: a check computes the impact of every safe fix, and
+    jsonpatch's pointer objects and deep copies of each value were most of that cost. A copy of
+    the containers on the path is enough, as every later op copies its own path again."""
+    kind = op["op"]
+    if kind in ("move", "copy"):
+        source = jp.split(op["from"])
+        value = _resolve(document, source)
+        if kind == "move":
+            if jp.is_prefix(source, jp.split(op["path"])) and source != jp.split(op["path"]):
+                raise _DoesNotApply(op["path"])  # a value cannot move into itself
+            document = _apply(document, {"op": "remove", "path": op["from"]})
+        kind = "add"
+    else:
+        value = op.get("value")
+    parts = jp.split(op["path"])
+    if not parts:
+        if kind == "remove":
+            raise _DoesNotApply("")
+        return value
+    parent = document
+    for part in parts[:-1]:
+        key = _key(parent, part, size_ok=False)
+        child = parent[key]
+        if isinstance(child, (dict, list)):
+            child = parent[key] = type(child)(child)
+        parent = child
+    last = parts[-1]
+    if isinstance(parent, dict):
+        if kind != "add" and last not in parent:
+            raise _DoesNotApply(op["path"])
+        if kind == "remove":
+            del parent[last]
+        else:
+            parent[last] = value
+    elif isinstance(parent, list):
+        if kind == "add" and last == "-":
+            parent.append(value)
+            return document
+        index = _key(parent, last, size_ok=kind == "add")
+        if kind == "add":
+            parent.insert(index, value)
+        elif kind == "remove":
+            del parent[index]
+        else:
+            parent[index] = value
+    else:
+        raise _DoesNotApply(op["path"])
+    return document
+
+
+def _key(container: Any, part: str, size_ok: bool) -> Any:
+    """The dict key or list index ``part`` names in ``container``; ``size_ok``: one past a list's end."""
+    if isinstance(container, dict):
+        if part in container:
+            return part
+    elif isinstance(container, list) and part.isdigit() and (part == "0" or part[0] != "0"):
+        index = int(part)
+        if index < len(container) or (size_ok and index == len(container)):
+            return index
+    raise _DoesNotApply(part)
+
+
+def _resolve(document: Any, parts: tuple[str, ...]) -> Any:
+    value = document
+    for part in parts:
+        value = value[_key(value, part, size_ok=False)]
+    return value
 
 
 def _relevant(op: dict[str, Any]) -> bool:
     parts = jp.split(op["path"])
     return bool(parts) and parts[0] in ("Resources", "Parameters")
-
-
-def _plain(op: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in op.items() if k != "position"}
 
 
 def _compare(before: dict[str, Any], after: dict[str, Any]) -> Impact:

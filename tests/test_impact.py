@@ -270,3 +270,67 @@ def test_schemas_load_only_for_the_services_a_template_has():
     schemas.schema.cache_clear()
     cfnfix.check_text(SUBNET, "yaml", settings())
     assert schemas._load.cache_info().currsize == 1  # AWS-EC2.json alone
+
+
+_DOCUMENT = {"Resources": {"A": {"Type": "T", "Properties": {"L": [1, 2], "M": {"k": "v"}}}}}
+
+
+@pytest.mark.parametrize("op", [
+    {"op": "add", "path": "/Resources/A/Properties/N", "value": {"x": [1]}},
+    {"op": "add", "path": "/Resources/A/Properties/L/0", "value": 0},
+    {"op": "add", "path": "/Resources/A/Properties/L/2", "value": 3},
+    {"op": "add", "path": "/Resources/A/Properties/L/-", "value": 3},
+    {"op": "add", "path": "/Resources/A/Properties/M", "value": 1},
+    {"op": "replace", "path": "/Resources/A/Properties/L/1", "value": "two"},
+    {"op": "replace", "path": "/Resources/A/Type", "value": "U"},
+    {"op": "remove", "path": "/Resources/A/Properties/M/k"},
+    {"op": "remove", "path": "/Resources/A/Properties/L/0"},
+    {"op": "move", "from": "/Resources/A/Properties/M", "path": "/Resources/A/Properties/M2"},
+    {"op": "move", "from": "/Resources/A/Properties/L/0", "path": "/Resources/A/Properties/L/1"},
+    {"op": "copy", "from": "/Resources/A/Properties/M", "path": "/Resources/B"},
+    {"op": "add", "path": "", "value": {"Resources": {}}},
+    # none of these applies: jsonpatch refuses them too
+    {"op": "add", "path": "/Resources/A/Properties/L/3", "value": 3},
+    {"op": "add", "path": "/Resources/A/Properties/L/01", "value": 3},
+    {"op": "add", "path": "/Resources/Missing/Properties", "value": {}},
+    {"op": "replace", "path": "/Resources/A/Properties/Missing", "value": 1},
+    {"op": "replace", "path": "/Resources/A/Properties/L/2", "value": 1},
+    {"op": "remove", "path": "/Resources/A/Properties/L/x"},
+    {"op": "remove", "path": "/Resources/A/Type/x"},
+    {"op": "remove", "path": ""},
+    {"op": "move", "from": "/Resources/A", "path": "/Resources/A/Properties/A"},
+    {"op": "move", "from": "/Resources/Missing", "path": "/Resources/B"},
+    {"op": "copy", "from": "/Resources/A/Properties/L/5", "path": "/Resources/B"},
+])
+def test_the_impact_applies_each_op_as_jsonpatch_does_and_leaves_the_template_as_it_was(op):
+    import copy
+
+    import jsonpatch
+    import jsonpointer
+
+    from cfnfix.impact import _apply, _DoesNotApply
+
+    try:
+        expected = jsonpatch.apply_patch(copy.deepcopy(_DOCUMENT), [op])
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException):
+        expected = None
+    original = copy.deepcopy(_DOCUMENT)
+    document = {"Resources": dict(original["Resources"])}
+    try:
+        got = _apply(document, op)
+    except _DoesNotApply:
+        got = None
+    assert got == expected
+    assert original == _DOCUMENT  # nothing under the copied sections changed
+
+
+def test_an_op_into_a_value_an_earlier_op_copied_leaves_the_copy_source_alone():
+    from cfnfix.impact import _apply
+
+    original = {"Resources": {"A": {"Properties": {"M": {"k": "v"}}}}}
+    document = {"Resources": dict(original["Resources"])}
+    document = _apply(document, {"op": "copy", "from": "/Resources/A/Properties/M", "path": "/Resources/B"})
+    document = _apply(document, {"op": "add", "path": "/Resources/B/k2", "value": 1})
+    assert document["Resources"]["B"] == {"k": "v", "k2": 1}
+    assert document["Resources"]["A"]["Properties"]["M"] == {"k": "v"}
+    assert original == {"Resources": {"A": {"Properties": {"M": {"k": "v"}}}}}
