@@ -1,5 +1,6 @@
-"""Positions from the readers' one-time work: JSON's single bracket scan, YAML nodes made from
-libyaml's marks along a lookup's path only, keys found by dict, line starts."""
+"""Positions from the readers' work as far as a lookup reaches: JSON members read up to the one
+asked for, YAML nodes made from libyaml's marks along a lookup's path only, keys found by dict,
+line starts."""
 
 from __future__ import annotations
 
@@ -7,36 +8,10 @@ import json
 
 from cfnfix import pointer as jp
 from cfnfix.parse.document import parse_text
-from cfnfix.parse.json_reader import _container_ends
 from cfnfix.parse.source import MAP, SEQ
 
 TRICKY_JSON = ('{"a": "x}]\\"{[", "b": [1, -2.5e3, true, null, {}, [ ]],\n'
                ' "c\\\\": {"d": "\\\\", "e\\"]": [{"f": "${AWS::Region}"}]}, "g": false}\n')
-
-
-def _reference_ends(text: str) -> dict[int, int]:
-    """Each container's start -> end, by walking the text one character at a time."""
-    ends, stack, i, inside = {}, [], 0, False
-    while i < len(text):
-        char = text[i]
-        if inside:
-            if char == "\\":
-                i += 1
-            elif char == '"':
-                inside = False
-        elif char == '"':
-            inside = True
-        elif char in "{[":
-            stack.append(i)
-        elif char in "}]":
-            ends[stack.pop()] = i + 1
-        i += 1
-    return ends
-
-
-def test_json_container_ends_skip_brackets_and_escapes_inside_strings():
-    assert _container_ends(TRICKY_JSON) == _reference_ends(TRICKY_JSON)
-    assert len(_container_ends(TRICKY_JSON)) == 7
 
 
 def test_json_spans_are_exact_and_parse_back_to_their_values():
@@ -54,6 +29,19 @@ def test_json_spans_are_exact_and_parse_back_to_their_values():
         assert json.loads(TRICKY_JSON[node.start:node.end]) == jp.resolve(doc.data, parts), parts
         checked += 1
     assert checked == 15
+
+
+def test_json_members_are_read_only_as_far_as_a_lookup_reaches():
+    text = '{"A": {"x": [1, {"y": "}"}]}, "B": {"z": 2}, "C": [3, 4]}\n'
+    smap = parse_text(text, "json").sourcemap
+    assert smap.span("/B/z") == (1, 42, 1, 43)
+    members = smap.root._entries
+    assert [key.name for key in members._keys] == ["A", "B"]  # C not read yet
+    # the nodes a lookup made are those a full walk meets, and the rest read alike
+    b = smap.node("/B")
+    assert smap.root.children[1] is b and [key.name for key in smap.root.keys] == ["A", "B", "C"]
+    assert [(node.start, node.end) for node in smap.root.children] == [(6, 28), (35, 43), (50, 56)]
+    assert smap.span("/A/x/1/y") == (1, 23, 1, 26) and smap.node("/C/2") is None and smap.node("/D") is None
 
 
 def test_json_scalar_document_needs_no_scan():
@@ -103,3 +91,15 @@ def test_yaml_merge_keys_are_left_out_and_mark_the_mapping_shared():
 def test_line_col_counts_lines_and_code_points():
     smap = parse_text("a: 1\r\nb: 'é'\nc: x", "yaml").sourcemap
     assert [smap.line_col(i) for i in (0, 5, 6, 10, 13, 16)] == [(1, 1), (1, 6), (2, 1), (2, 5), (3, 1), (3, 4)]
+
+
+def test_line_cols_counted_between_offsets_agree_with_the_line_table():
+    text = "a: 1\r\nb:\r\n  - 'é x'\r\n\r\n  - ÿ\nc: {d: [1, 2]}\n"
+    doc = parse_text(text)
+    offsets = [0, 3, 5, 6, 7, 12, 13, 17, 20, 21, 23, 26, 30, len(text) - 1, len(text)]
+    fresh = parse_text(text).sourcemap
+    counted = fresh.line_cols(offsets + [12, 0])
+    assert counted == {offset: doc.sourcemap.line_col(offset) for offset in offsets}
+    assert counted[13] == (3, 4) and counted[20] == (3, 11) and counted[21] == (4, 1) and counted[len(text)] == (7, 1)
+    # with the table built, the same answers come from it
+    assert fresh.line_cols(offsets) == counted

@@ -30,7 +30,7 @@ class Document:
     @cached_property
     def sourcemap(self) -> SourceMap:
         if self.format == "json":
-            return SourceMap(self.text, json_reader.tree(self.text))
+            return SourceMap(self.text, json_reader.tree(self.text, self.data))
         assert self._yaml is not None
         from . import yaml_reader
 

@@ -1,13 +1,11 @@
-"""JSON to plain data (fast, with json), and to a SourceMap tree (one scan of the text, on demand)."""
+"""JSON to plain data (fast, with json), and to a SourceMap tree (read as far as lookups reach)."""
 
 from __future__ import annotations
 
 import json
 import re
 import sys
-from itertools import accumulate
 from json.decoder import scanstring
-from operator import sub
 from typing import Any
 
 from ..errors import ParseError, parse_error, refuse_lone_carriage_returns
@@ -84,52 +82,45 @@ def _int_digit_limit() -> int:
     return getattr(sys, "get_int_max_str_digits", lambda: 0)()
 
 
-def tree(text: str) -> Node:
-    """SourceMap nodes of text that ``load`` accepted, each object's members made on first use;
-    one scan of the text finds where every object and array ends, for all lookups."""
+def tree(text: str, data: Any) -> Node:
+    """SourceMap nodes of text that ``load`` read as ``data``, each object's members and each
+    array's items read from the text as far as a lookup reaches."""
     start = _skip(text, 0)
-    ends = _container_ends(text) if text[start] in "{[" else {}
-    return _node(text, ends, start)
-
-
-# From where the last match ended, past the text and the strings between brackets (a string may
-# hold any bracket), to the next bracket outside strings
-_TO_BRACKET = re.compile(r'[^"{}\[\]]*+(?:"[^"\\]*+(?:\\.[^"\\]*+)*+"[^"{}\[\]]*+)*+[{}\[\]]')
-_DEPTH_CHANGE = {"{": 1, "[": 1, "}": -1, "]": -1}.__getitem__
-_OPENS = {"{": 1, "[": 1, "}": 0, "]": 0}.__getitem__
-
-
-def _container_ends(text: str) -> dict[int, int]:
-    """Each object's and array's start offset -> its end offset (exclusive).
-
-    All at C speed, no Python step per bracket: brackets at one nesting level alternate opening
-    and closing in text order, so a stable sort by level pairs each opening with its closing."""
-    after = list(map(re.Match.end, _TO_BRACKET.finditer(text)))  # one past each bracket
-    brackets = list(map(text.__getitem__, map((-1).__add__, after)))
-    # an opening bracket's level is the depth before it, a closing one's the depth after it
-    levels = list(map(sub, accumulate(map(_DEPTH_CHANGE, brackets)), map(_OPENS, brackets)))
-    order = sorted(range(len(after)), key=levels.__getitem__)
-    at = after.__getitem__
-    return dict(zip(map((-1).__add__, map(at, order[0::2])), map(at, order[1::2])))
-
-
-_LITERAL_LENGTHS = {"t": 4, "f": 5, "n": 4}
-
-
-def _node(text: str, ends: dict[int, int], i: int) -> Node:
-    char = text[i]
-    if char == '"':
-        return Node(SCALAR, i, scanstring(text, i + 1, True)[1], style='"')
-    if char == "{":
-        return Node(MAP, i, ends[i], flow=True, expand=lambda n: _members(text, ends, n))
-    if char == "[":
-        return Node(SEQ, i, ends[i], flow=True, expand=lambda n: _items(text, ends, n))
-    number = _NUMBER.match(text, i)
-    return Node(SCALAR, i, number.end() if number else i + _LITERAL_LENGTHS[char])
+    end = len(text)
+    while text[end - 1] in " \t\n\r":
+        end -= 1  # load refused anything after the value
+    return _node(text, start, end, data)
 
 
 def _skip(text: str, i: int) -> int:
     return _WS.match(text, i).end()  # type: ignore[union-attr]
+
+
+# a container's value, found by decoding it as ``load`` did (at C speed, faster than scanning its
+# brackets in Python or with a regular expression); its end is all a lookup needs of it
+_scan_once = json.JSONDecoder().scan_once
+_LITERAL_LENGTHS = {"t": 4, "f": 5, "n": 4}
+
+
+def _node(text: str, start: int, end: int, data: Any) -> Node:
+    char = text[start]
+    if char == '"':
+        return Node(SCALAR, start, end, style='"')
+    if char == "{":
+        return Node(MAP, start, end, flow=True, entries=_Members(text, start, data))
+    if char == "[":
+        return Node(SEQ, start, end, flow=True, entries=_Members(text, start, data))
+    return Node(SCALAR, start, end)
+
+
+def _value_end(text: str, i: int) -> int:
+    char = text[i]
+    if char == '"':
+        return scanstring(text, i + 1, True)[1]
+    if char == "{" or char == "[":
+        return _scan_once(text, i)[1]
+    number = _NUMBER.match(text, i)
+    return number.end() if number else i + _LITERAL_LENGTHS[char]
 
 
 # between a key and its value, and after a value (its comma, if any): one match each
@@ -137,26 +128,51 @@ _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 _COMMA = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")
 
 
-def _members(text: str, ends: dict[int, int], node: Node) -> None:
-    keys, children = node.keys, node.children
-    colon, comma = _COLON.match, _COMMA.match
-    i = _skip(text, node.start + 1)
-    while text[i] != "}":
-        name, key_end = scanstring(text, i + 1, True)
-        child = _node(text, ends, colon(text, key_end).end())  # type: ignore[union-attr]
-        keys.append(Key(name, i, key_end))
-        children.append(child)
-        i = comma(text, child.end).end()  # type: ignore[union-attr]
+class _Members:
+    """An object's members or an array's items, read from the text up to the one a lookup asks
+    for: a position costs the text before it, not a scan of the whole file. The names are the
+    data's keys, in the text's order (``load`` refused duplicates)."""
 
+    __slots__ = ("text", "data", "names", "size", "_object", "_keys", "_spans", "_next")
 
-def _items(text: str, ends: dict[int, int], node: Node) -> None:
-    children = node.children
-    comma = _COMMA.match
-    i = _skip(text, node.start + 1)
-    while text[i] != "]":
-        child = _node(text, ends, i)
-        children.append(child)
-        i = comma(text, child.end).end()  # type: ignore[union-attr]
+    def __init__(self, text: str, start: int, data: Any):
+        self.text = text
+        self.data = data
+        self._object = text[start] == "{"
+        self.names: list[str] | None = list(data) if self._object else None
+        self.size = len(data)
+        self._keys: list[Key] = []
+        self._spans: list[tuple[int, int]] = []  # each value's (start, end)
+        self._next = _skip(text, start + 1)
+
+    def _read_to(self, i: int) -> None:
+        text, keys, spans = self.text, self._keys, self._spans
+        at = self._next
+        while len(spans) <= i:
+            if self._object:
+                name, key_end = scanstring(text, at + 1, True)
+                keys.append(Key(name, at, key_end))
+                at = _COLON.match(text, key_end).end()  # type: ignore[union-attr]
+            end = _value_end(text, at)
+            spans.append((at, end))
+            at = _COMMA.match(text, end).end()  # type: ignore[union-attr]
+        self._next = at
+
+    def key(self, i: int) -> Key:
+        self._read_to(i)
+        return self._keys[i]
+
+    def child(self, i: int, parent: Node) -> Node:
+        self._read_to(i)
+        start, end = self._spans[i]
+        return _node(self.text, start, end, self.data[self.names[i]] if self.names is not None else self.data[i])
+
+    def all_keys(self) -> list[Key]:
+        self._read_to(self.size - 1)
+        return list(self._keys)
+
+    def all_children(self, parent: Node, made: dict[int, Node]) -> list[Node]:
+        return [made.get(i) or self.child(i, parent) for i in range(self.size)]
 
 
 class _Scanner:

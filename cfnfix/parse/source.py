@@ -5,13 +5,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 from .. import pointer as jp
 
 MAP, SEQ, SCALAR, TAG = "map", "seq", "scalar", "tag"
 # Real templates nest a few dozen levels; this keeps every recursive walk within Python's stack.
 MAX_DEPTH = 200
+# up to this many keys, a lookup compares names rather than building a dict of them
+_FEW_KEYS = 12
 
 
 class Entries(Protocol):
@@ -131,12 +133,15 @@ class Node:
         return node
 
     def key_index(self, name: str) -> int:
-        """The index of the (first) key ``name``, or -1; by a dict made once per mapping."""
+        """The index of the (first) key ``name``, or -1; by a dict made once per mapping, or in a
+        mapping of a few keys (most on a finding's path) by looking through them."""
         index = self._index
         if index is None:
             entries = self._entries
             names = entries.names if entries is not None and entries.names is not None else \
                 [key.name for key in self.keys]
+            if len(names) <= _FEW_KEYS:
+                return names.index(name) if name in names else -1
             index = {}
             for i, key_name in enumerate(names):
                 index.setdefault(key_name, i)
@@ -213,6 +218,23 @@ class SourceMap:
             self._line_starts = list(accumulate(map((1).__add__, map(len, self.text.split("\n")[:-1])), initial=0))
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
+
+    def line_cols(self, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """``line_col`` of each offset, the line breaks counted from one offset to the next: for the
+        few places a check reports, that costs less than the start of every line (``line_col``'s)."""
+        if self._line_starts is not None:
+            return {offset: self.line_col(offset) for offset in offsets}
+        text = self.text
+        out: dict[int, tuple[int, int]] = {}
+        line, at, line_start = 1, 0, 0
+        for offset in sorted(set(offsets)):
+            breaks = text.count("\n", at, offset)
+            if breaks:
+                line += breaks
+                line_start = text.rfind("\n", at, offset) + 1
+            out[offset] = (line, offset - line_start + 1)
+            at = offset
+        return out
 
     def span(self, pointer: str) -> tuple[int, int, int, int] | None:
         """(line, column, end_line, end_column) of the value at ``pointer``."""
