@@ -169,8 +169,7 @@ def _detect(doc: Document, settings: Settings, rules: list[Rule] | None, positio
         findings.append(finding.with_fix(fix))
     if positions and findings:
         # reported in file order, as a reader goes through the file
-        findings = sorted((_positioned(doc, f) for f in findings),
-                          key=lambda f: (f.line or 0, f.column or 0, f.code, f.pointer))
+        findings = sorted(_placed(doc, findings), key=lambda f: (f.line or 0, f.column or 0, f.code, f.pointer))
     return findings, suppressed, needs
 
 
@@ -181,16 +180,16 @@ def _with_impact(fix: Fix | None, template: Template) -> Fix | None:
     if fix is None:
         return None
     if fix.safety != Safety.SAFE:
-        return replace(fix, impact=Pending(fix.patch, template))  # type: ignore[arg-type]
+        return fix.with_impact(Pending(fix.patch, template))
     from .impact import impact_of
 
     impact = impact_of(fix.patch, template)
     if impact is None:
-        return replace(fix, impact=None)
+        return fix.with_impact(None)
     why = impact.never_safe()
     if why and fix.safety == Safety.SAFE:
         return replace(fix, safety=Safety.UNSAFE, reason=f"Never safe: {why}.", impact=impact)
-    return replace(fix, impact=impact)
+    return fix.with_impact(impact)
 
 
 def _node(doc: Document, pointer: str):
@@ -205,12 +204,15 @@ def _position(doc: Document, pointer: str) -> tuple[int | None, int | None]:
 
 
 def _positioned(doc: Document, finding: Finding) -> Finding:
-    node = _node(doc, finding.pointer)
-    if node is None:
-        return finding
-    line, column = doc.sourcemap.line_col(node.start)
-    end_line, end_column = doc.sourcemap.line_col(node.end)
-    return replace(finding, line=line, column=column, end_line=end_line, end_column=end_column)
+    return _placed(doc, [finding])[0]
+
+
+def _placed(doc: Document, findings: list[Finding]) -> list[Finding]:
+    """The findings with their spans; their lines counted in one pass over the text."""
+    nodes = [_node(doc, finding.pointer) for finding in findings]
+    places = doc.sourcemap.line_cols([offset for node in nodes if node is not None for offset in (node.start, node.end)])
+    return [finding if node is None else finding.placed(*places[node.start], *places[node.end])
+            for finding, node in zip(findings, nodes)]
 
 
 def check_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> CheckResult:

@@ -80,6 +80,13 @@ class Fix:
         state["_impact"] = self.impact
         return state
 
+    def with_impact(self, impact: "Impact | Pending | None") -> "Fix":
+        """The fix with ``impact`` (or its pending computation); ``replace`` without ``__init__``'s
+        checks, which the engine would run for every fix of a check."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__, _impact=impact)
+        return copy
+
     def paths(self) -> list[tuple[str, ...]]:
         """The paths this fix changes (its ``test`` operations only read)."""
         return [jp.split(op["path"]) for op in self.patch if op["op"] != "test"]
@@ -112,7 +119,18 @@ class Finding:
     payload: Any = field(default=None, compare=False, repr=False)
 
     def with_fix(self, fix: Fix | None) -> "Finding":
-        return replace(self, fix=fix)
+        return self._with(fix=fix)
+
+    def placed(self, line: int, column: int, end_line: int, end_column: int) -> "Finding":
+        """The finding at this span of its file."""
+        return self._with(line=line, column=column, end_line=end_line, end_column=end_column)
+
+    def _with(self, **changes: Any) -> "Finding":
+        # ``replace`` for fields that need no checks: it runs ``__init__`` through the fields'
+        # introspection, and the engine makes two copies of every finding of a check
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__, **changes)
+        return copy
 
     def to_json(self) -> dict[str, Any]:
         return {
