@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable
 
 Part = str | int
@@ -19,7 +20,10 @@ def join(parts: Iterable[Part]) -> str:
     return "".join("/" + escape(str(p)) for p in parts)
 
 
+@lru_cache(maxsize=4096)
 def split(pointer: str) -> tuple[str, ...]:
+    # cached: a check splits each finding's pointer to sort it, to place it and to check its
+    # fix's paths, and tuples are immutable
     if pointer == "":
         return ()
     if not pointer.startswith("/"):

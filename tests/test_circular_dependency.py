@@ -121,6 +121,31 @@ def test_has_cycle_reads_dependencies_as_the_graph_does():
     assert not has_cycle(template({"A": {"Type": "T", "DependsOn": "B"}, "B": {"Type": "T"}}))
 
 
+def test_contents_give_each_resource_its_targets_and_every_string():
+    from cfnfix.model.graph import contents
+
+    template = Template.from_data({"Resources": {
+        "F": {"Type": "AWS::Serverless::Function", "DependsOn": ["Q"], "Properties": {
+            "Role": {"Fn::GetAtt": ["R", "Arn"]},
+            "Environment": {"Variables": {"Q": {"Fn::Sub": ["arn:aws:sqs:${AWS::Region}:${Q.Name}:${Local}",
+                                                             {"Local": {"Ref": "P"}}]}}},
+            "Events": {"E": {"Properties": {"Queue": {"Fn::GetAtt": "Q.Arn"}}}}}},
+        "Q": {"Type": "AWS::SQS::Queue", "Properties": {"Tags": [{"Key": "k", "Value": {"Ref": "AWS::Region"}}]}},
+        "Odd": {"Type": "T", "Properties": {"X": {"Ref": {"Ref": "Q"}}}},
+    }})
+    walked = contents(template)
+    assert contents(template) is walked  # once per template
+    # the event source's GetAtt and DependsOn are no targets; a pseudo parameter, a Sub's own
+    # variable and a Ref to no name are none either; every string is in the text, those included
+    assert walked["F"].targets == frozenset({"R", "Q", "P"})
+    assert sorted(walked["F"].text.split("\0")) == sorted([
+        "AWS::Serverless::Function", "Q", "R", "Arn", "arn:aws:sqs:${AWS::Region}:${Q.Name}:${Local}", "P",
+        "Q.Arn"])
+    assert walked["Q"].targets == frozenset()
+    assert sorted(walked["Q"].text.split("\0")) == ["AWS::Region", "AWS::SQS::Queue", "k"]
+    assert walked["Odd"].targets == frozenset() and "Q" in walked["Odd"].text.split("\0")
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cyclic_templates())
 def test_every_cycle_cfx701_claims_to_break_is_broken(data):

@@ -177,15 +177,91 @@ def _walked(resource: Resource) -> Iterator[tuple[tuple[str, ...], Any]]:
         yield (key,), value
 
 
+@dataclass(frozen=True, slots=True)
+class Contents:
+    """What one walk of a resource finds: the names its Refs, GetAtts and Sub variables read
+    where the graph reads them (``targets``; pseudo parameters and DependsOn left out), and every
+    string in it, joined by NUL (``text``: one search tells whether any string holds a text)."""
+
+    targets: frozenset[str]
+    text: str
+
+
+def contents(template: Template) -> dict[str, Contents]:
+    """Each resource's ``Contents``, walked once per template: the cycle check and the rules that
+    search resources' strings share the walk, which is most of what they cost."""
+    return template.derived(contents, _all_contents)
+
+
+def _all_contents(template: Template) -> dict[str, Contents]:
+    return {name: _contents(resource) for name, resource in template.resources.items()}
+
+
+def _contents(resource: Resource) -> Contents:
+    strings: list[str] = []
+    targets: set[str] = set()
+    keep, target = strings.append, targets.add
+    elsewhere = _SAM_ELSEWHERE.get(resource.type, frozenset())
+    read: list[Any] = []    # values whose references are edges, and whose strings count
+    unread: list[Any] = []  # values whose strings count, not their references
+    for key, value in resource.raw.items():
+        if key in _NOT_WALKED:
+            unread.append(value)
+        elif key == "Properties" and elsewhere and isinstance(value, dict):
+            for field, inner in value.items():
+                (unread if field in elsewhere else read).append(inner)
+        else:
+            read.append(value)
+    # classes compared, not isinstance (most values are strings, and every check walks every
+    # resource); a subclass, as a library caller may hand in, is taken as its plain class
+    for stack, edges in ((read, True), (unread, False)):
+        pop, push = stack.pop, stack.extend
+        while stack:
+            item = pop()
+            cls = item.__class__
+            if cls is str:
+                keep(item)
+            elif cls is dict:
+                if edges and len(item) == 1:
+                    key, inner = next(iter(item.items()))
+                    if key == "Ref":
+                        if inner.__class__ is str:
+                            keep(inner)
+                            if inner not in PSEUDO_PARAMETERS:
+                                target(inner)
+                            continue
+                    elif key == "Fn::GetAtt" or key == "Fn::Sub":
+                        # the graph's own reading of the intrinsic; its strings are walked later
+                        targets.update(name for name, _ in _references(item))
+                        unread.append(inner)
+                        continue
+                    else:
+                        push(item.values())
+                        continue
+                    unread.append(inner)  # a Ref to no name: its value holds no edge
+                    continue
+                push(item.values())
+            elif cls is list:
+                push(item)
+            elif isinstance(item, str):
+                keep(str(item))
+            elif isinstance(item, dict):
+                stack.append(dict(item))
+            elif isinstance(item, list):
+                stack.append(list(item))
+    return Contents(frozenset(targets), "\0".join(strings))
+
+
 def has_cycle(template: Template) -> bool:
     """Whether ``DependencyGraph.of(template)`` has a cycle (``components`` is not empty), found
     without paths or edge records: resources that depend on nothing left are peeled off until
     none is, and what stays is in or behind a cycle. Most templates have none, and this costs
     them a fraction of building the graph."""
     names = template.resources
+    walked = contents(template)
     targets: dict[str, set[str]] = {}
     for name, resource in names.items():
-        found = {target for _, value in _walked(resource) for target, _ in _references(value) if target in names}
+        found = {target for target in walked[name].targets if target in names}
         found.update(d for d in resource.depends_on if d in names)
         targets[name] = found
     users: dict[str, list[str]] = {}

@@ -146,6 +146,15 @@ class Template:
         """What ``derived`` has computed for this template."""
         return {}
 
+    def resource_target(self, value: Any, *types: str) -> str | None:
+        """The logical ID a value names by Ref or GetAtt when it is a resource (of ``types``); the
+        value alone says, so no graph of the whole template is built for it."""
+        for name in value_targets(value):
+            resource = self.resources.get(name)
+            if resource is not None and (not types or resource.type in types):
+                return name
+        return None
+
     def has_iam_resources(self) -> bool:
         return any(t.startswith("AWS::IAM::") for t in self.resources_by_type)
 
@@ -180,13 +189,6 @@ class Graph:
     def referrers(self, target: str) -> list[Reference]:
         return self._by_target.get(target, [])
 
-    def resource_target(self, value: Any, *types: str) -> str | None:
-        """The logical ID a value names by Ref or GetAtt when it is a resource (of ``types``)."""
-        for name in value_targets(value):
-            resource = self.template.resources.get(name)
-            if resource is not None and (not types or resource.type in types):
-                return name
-        return None
 
 
 def value_targets(value: Any) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 from .. import kit
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, Rule
+from ..model.graph import contents
 from ..model.template import Template
 from ..values import aws_data
 
@@ -37,6 +38,12 @@ _POLICY_VARIABLE = re.compile(r"\$\{(?:aws|s3|sts|ec2|iam|saml|cognito-identity\
 # the services whose ARNs always name an account
 _ACCOUNT_SERVICES = frozenset({"iam", "sts"})
 _HINTS = ("arn:aws", "amazonaws")
+
+
+def _hinted(text: str) -> bool:
+    """Whether ``text`` holds one of ``_HINTS`` (written out: it runs for every resource)."""
+    return "arn:aws" in text or "amazonaws" in text
+
 
 # intrinsics whose arguments are names or keys, not values to rewrite
 _OPAQUE = frozenset({"Ref", "Fn::GetAtt", "Fn::FindInMap", "Condition", "Fn::GetAZs", "Fn::ImportValue",
@@ -129,7 +136,10 @@ class HardcodedPartitionRegionAccount(Rule):
     def detect(self, template: Template) -> Iterator[Finding]:
         facts = _facts()
         candidates: list[_Candidate] = []
+        walked = contents(template)
         for name, resource in template.resources.items():
+            if not _hinted(walked[name].text):
+                continue
             edge = resource.type.startswith("AWS::CloudFront::")
             candidates += _scan(("Resources", name), resource.raw, name, edge, facts)
         for name, output in template.outputs.items():

@@ -138,7 +138,7 @@ def _nat_route_tables(template: Template) -> dict[str, list[str]]:
     for table in template.of_type("AWS::EC2::RouteTable"):
         if table.name not in nat_tables:
             continue
-        vpc = template.graph.resource_target(table.properties.get("VpcId"), "AWS::EC2::VPC")
+        vpc = template.resource_target(table.properties.get("VpcId"), "AWS::EC2::VPC")
         if vpc is not None:
             by_vpc.setdefault(vpc, []).append(table.name)
     return by_vpc
