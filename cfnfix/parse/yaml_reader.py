@@ -22,18 +22,29 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     strings whose first character no implicit type can start with."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is ScalarNode and implicit[0] and value and value[0] not in self._typed_starts:
-            return "tag:yaml.org,2002:str"
-        return super().resolve(kind, value, implicit)
+        # called for every node: module names, not attributes, are what it looks up
+        if kind is ScalarNode:
+            if implicit[0] and value and value[0] not in _TYPED_STARTS:
+                return STR
+            return super().resolve(kind, value, implicit)
+        return SEQ_TAG if kind is SequenceNode else MAP_TAG
+
+    # The composer calls these around every node for path resolvers, which this loader never has
+    # (no ``add_path_resolver``), so PyYAML's methods return at once. ``slice`` and ``tuple`` take
+    # the same arguments and do nothing either, without a Python call: these calls were a tenth
+    # of the parse.
+    descend_resolver = slice
+    ascend_resolver = tuple
 
 
-_Loader._typed_starts = frozenset(_Loader.yaml_implicit_resolvers)
+_TYPED_STARTS = frozenset(_Loader.yaml_implicit_resolvers)
 
 # Expanding aliases multiplies nodes; a real template has far fewer than this.
 MAX_NODES = 2_000_000
 
 _T = "tag:yaml.org,2002:"
-STR, INT, FLOAT, BOOL, NULL, MERGE = (_T + n for n in ("str", "int", "float", "bool", "null", "merge"))
+STR, INT, FLOAT, BOOL, NULL, MERGE, SEQ_TAG, MAP_TAG = (
+    _T + n for n in ("str", "int", "float", "bool", "null", "merge", "seq", "map"))
 _constructor = SafeConstructor()
 
 
@@ -216,7 +227,14 @@ def _short_form(tag: str, value: Any) -> dict[str, Any]:
     if tag == "!GetAtt" and isinstance(value, str):
         name, _, attribute = value.partition(".")
         return {"Fn::GetAtt": [name, attribute]}
-    return {tag_key(tag): value}
+    return {_TAG_KEYS.get(tag) or tag_key(tag): value}
+
+
+# the long-form keys of CloudFormation's short forms, looked up rather than built for each tag
+_TAG_KEYS = {tag: tag_key(tag) for tag in (
+    "!Ref", "!Condition", "!Sub", "!GetAtt", "!Join", "!Select", "!Split", "!If", "!Equals", "!And",
+    "!Or", "!Not", "!FindInMap", "!Base64", "!Cidr", "!GetAZs", "!ImportValue", "!Transform",
+    "!ToJsonString", "!Length", "!ForEach")}
 
 
 # YAML's own types, which CloudFormation reads; any other `!!` or `!<...>` tag it rejects (and
