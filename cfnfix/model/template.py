@@ -264,11 +264,10 @@ def _transforms(value: Any) -> tuple[str, ...]:
 def _parameter(name: str, raw: dict[str, Any]) -> Parameter:
     no_echo = raw.get("NoEcho")
     allowed = raw.get("AllowedValues")
-    return Parameter(
-        name=name, type=str(raw.get("Type", "String")), default=raw.get("Default"),
-        has_default="Default" in raw, no_echo=no_echo is True or str(no_echo).lower() == "true",
-        allowed_values=tuple(allowed) if isinstance(allowed, list) else (), raw=raw,
-    )
+    # positional: a frozen record's keyword arguments cost a third of its making, thousands a check
+    return Parameter(name, str(raw.get("Type", "String")), raw.get("Default"), "Default" in raw,
+                     no_echo is True or str(no_echo).lower() == "true",
+                     tuple(allowed) if isinstance(allowed, list) else (), raw)
 
 
 def _resource(name: str, raw: Any) -> Resource | None:
@@ -282,15 +281,10 @@ def _resource(name: str, raw: Any) -> Resource | None:
     else:
         depends_on = ()
     condition = raw.get("Condition")
-    return Resource(
-        name=name, type=raw["Type"], properties=_dict(raw.get("Properties")),
-        condition=condition if isinstance(condition, str) else None,
-        depends_on=depends_on, metadata=_dict(raw.get("Metadata")), raw=raw,
-    )
+    return Resource(name, raw["Type"], _dict(raw.get("Properties")), condition if isinstance(condition, str) else None,
+                    depends_on, _dict(raw.get("Metadata")), raw)
 
 
 def _output(name: str, raw: dict[str, Any]) -> Output:
     condition = raw.get("Condition")
-    return Output(name=name, value=raw.get("Value"),
-                                  condition=condition if isinstance(condition, str) else None,
-                                  export=raw.get("Export"))
+    return Output(name, raw.get("Value"), condition if isinstance(condition, str) else None, raw.get("Export"))
