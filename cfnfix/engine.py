@@ -130,6 +130,9 @@ def _detect(doc: Document, settings: Settings, rules: list[Rule] | None, positio
     found: list[tuple[Finding, Rule | None]] = []
     suppressed = 0
     for rule in rules if rules is not None else settings.rule_instances():
+        if not suppressions:
+            found += [(finding, rule) for finding in rule.detect(template)]
+            continue
         for finding in rule.detect(template):
             matched = [s for s in suppressions if s.matches(finding)]
             if matched:
@@ -226,7 +229,7 @@ def check_document(doc: Document, settings: Settings = DEFAULT, path: str | None
 def _marked_unwritable(doc: Document, finding: Finding) -> Finding:
     """A finding whose fix edits through a YAML anchor, alias or merge key, which apply holds
     back, offers no fix in check either, and says why."""
-    if finding.fix is None or doc.format != "yaml":
+    if finding.fix is None or doc.format != "yaml" or not doc.may_share:
         return finding
     for op in finding.fix.patch:
         if op["op"] == "test":

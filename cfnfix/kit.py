@@ -182,14 +182,15 @@ Link = tuple[Any, Any]
 
 
 def located_strings(value: Any, base: Iterable[str] = (), *, containing: tuple[str, ...] = (),
-                    skip: frozenset[str] = frozenset()) -> Iterator[tuple[Link, str]]:
+                    skip: frozenset[str] = frozenset(), searched: bool = False) -> Iterator[tuple[Link, str]]:
     """(link, string) for each string ``strings`` gives, in the same order; ``parts(link)`` is
     where it is, as pointer parts starting with ``base``.
 
     With ``containing``, a value without such a string is only searched, never walked with links:
     give each resource (not a whole section) its own call, and most of them cost no more than that.
+    ``searched``: the caller knows one does (from ``graph.contents``), so that search is not made.
     """
-    if containing and not _holds(value, containing, skip):
+    if containing and not searched and not _holds(value, containing, skip):
         return
     root: Link = (None, tuple(base))
     if isinstance(value, str):
@@ -248,6 +249,8 @@ def _holds(value: Any, containing: tuple[str, ...], skip: frozenset[str]) -> boo
             push(item)
         # classes compared, not isinstance: a third of the walk; a subclass (from a library
         # caller) is taken as its plain class
+        elif cls in _NUMBERS:
+            continue
         elif isinstance(item, str):
             keep(item)
         elif isinstance(item, dict):
@@ -257,6 +260,10 @@ def _holds(value: Any, containing: tuple[str, ...], skip: frozenset[str]) -> boo
     # the separator is no text's part, so no text matches across two strings
     text = "\0".join(found)
     return any(part in text for part in containing)
+
+
+# the other classes a parsed value has, passed over without a test of each kind
+_NUMBERS = frozenset({int, float, bool, type(None)})
 
 
 def parts(link: Link) -> tuple[str, ...]:

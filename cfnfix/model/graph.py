@@ -243,6 +243,8 @@ def _contents(resource: Resource) -> Contents:
                 push(item.values())
             elif cls is list:
                 push(item)
+            elif cls in _NUMBERS:
+                continue
             elif isinstance(item, str):
                 keep(str(item))
             elif isinstance(item, dict):
@@ -250,6 +252,10 @@ def _contents(resource: Resource) -> Contents:
             elif isinstance(item, list):
                 stack.append(list(item))
     return Contents(frozenset(targets), "\0".join(strings))
+
+
+# the other classes a parsed value has, passed over without a test of each kind
+_NUMBERS = frozenset({int, float, bool, type(None)})
 
 
 def has_cycle(template: Template) -> bool:
@@ -261,7 +267,7 @@ def has_cycle(template: Template) -> bool:
     walked = contents(template)
     targets: dict[str, set[str]] = {}
     for name, resource in names.items():
-        found = {target for target in walked[name].targets if target in names}
+        found = names.keys() & walked[name].targets
         found.update(d for d in resource.depends_on if d in names)
         targets[name] = found
     users: dict[str, list[str]] = {}

@@ -37,6 +37,12 @@ class Document:
         return SourceMap(self.text, yaml_reader.tree(self.text, self._yaml))
 
     @property
+    def may_share(self) -> bool:
+        """Whether a node may be shared (a YAML anchor, alias or merge key): else no edit can be
+        refused for going through one, and no lookup is needed to know it."""
+        return self._yaml is not None and (bool(self._yaml.shared) or self._yaml.merges)
+
+    @property
     def newline(self) -> str:
         i = self.text.find("\n")
         return "\r\n" if i > 0 and self.text[i - 1] == "\r" else "\n"

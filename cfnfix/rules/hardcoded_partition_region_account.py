@@ -250,7 +250,8 @@ def _scan(base: tuple[str, ...], value: Any, resource: str | None, edge: bool, f
     partition, region or account."""
     found: list[_Candidate] = []
     # no intrinsic is skipped in the walk: a Sub variable may be named Ref or Condition
-    for link, text in kit.located_strings(value, base, containing=_HINTS):
+    # a resource's strings were searched already (``contents``), an output's are not
+    for link, text in kit.located_strings(value, base, containing=_HINTS, searched=resource is not None):
         if not _worth_a_walk(text):
             continue
         path = kit.parts(link)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from .. import kit
 from ..kit import Plan, Safety
 from ..rule import Finding, Fix, Rule
+from ..model.graph import contents
 from ..model.template import Parameter, Resource, Template, references
 from ..values import aws_data
 
@@ -286,8 +287,13 @@ def _all_strings(template: Template) -> str:
 
 
 def _joined_strings(template: Template) -> str:
-    # prose about the name is no use of it
-    return "\x00".join(kit.strings({k: v for k, v in template.data.items() if k != "Description"}))
+    # prose about the name is no use of it; the resources' strings are those of the walk the
+    # template's rules share (``graph.contents``), entries that are no resource walked here
+    walked = contents(template)
+    resources = template.data.get("Resources")
+    odd = {k: v for k, v in resources.items() if k not in walked} if isinstance(resources, dict) else resources
+    rest = {k: v for k, v in template.data.items() if k not in ("Description", "Resources")}
+    return "\x00".join([*(c.text for c in walked.values() if c.text), *kit.strings([odd, rest])])
 
 
 # -- the new name ---------------------------------------------------------------------------------
