@@ -246,3 +246,25 @@ def test_a_quote_inside_a_yaml_plain_scalar_opens_no_string():
     assert doc.format == "yaml"
     assert doc.data["Resources"]["Vpc"]["Properties"] == {"Alpha": ['0"'], "Beta": '"',
                                                            "Gamma": "arn:aws:s3:::bucket/*"}
+
+
+def test_the_loader_composes_the_tree_pyyaml_composes():
+    # the loader answers the resolver's questions its own way (no path resolvers, strings first):
+    # node for node, the same tags, values, styles and marks as PyYAML's own loader
+    import yaml
+
+    from cfnfix.parse import yaml_reader
+
+    assert not yaml_reader._Loader.yaml_path_resolvers
+    text = ("a: 1\nb: [true, ~, 0x1F, 1.5e3, .inf, '2', \"x\", 2026-12-03, <<]\nc: !Sub 'x'\n"
+            "d: {e: null, f: -1, g: +2, h: !!str 3, i: yes, j: =, k: .5}\nl: |\n  text\n? m\n: [[n]]\n")
+
+    def shape(node):
+        marks = (node.start_mark.index, node.end_mark.index, node.tag, getattr(node, "style", None))
+        if isinstance(node, yaml.ScalarNode):
+            return marks + (node.value,)
+        if isinstance(node, yaml.SequenceNode):
+            return marks + tuple(shape(item) for item in node.value)
+        return marks + tuple((shape(key), shape(value)) for key, value in node.value)
+
+    assert shape(yaml.compose(text, Loader=yaml_reader._Loader)) == shape(yaml.compose(text, Loader=yaml.CSafeLoader))
