@@ -4,8 +4,10 @@ A rule imports ``kit`` for: the ``Safety`` of a fix; the RFC 6902 operation buil
 ``type_pin``; walking property values at a path pattern through ``Fn::If`` branches, and every
 string of a value (``strings``; ``located_strings`` with a ``Link`` that ``parts`` spells out); the
 intrinsic helpers (``intrinsic``, ``referenced``, ``sub_variables``, ``escape_sub``, ``to_sub``);
-``condition_of``; ``name_tag``; ``schema`` (the resource provider schema facts); and ``Plan``, the
-names and shared pieces (parameters, conditions, mappings) that the fixes of one pass share.
+``condition_of``; ``name_tag``; ``schema`` (the resource provider schema facts); the reads of
+mappings (``find_in_maps``, ``map_entries``, and ``unread_entries``, what a fix that rewrites some
+leaves unread, to remove, with ``removal``); and ``Plan``, the names and shared pieces
+(parameters, conditions, mappings) that the fixes of one pass share.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from .model.template import PSEUDO_PARAMETERS, Resource, Template, references
 __all__ = [
     "Safety", "Plan", "test_op", "add_op", "replace_op", "remove_op", "type_pin", "walk", "strings",
     "located_strings", "parts", "Link", "intrinsic", "referenced", "sub_variables", "escape_sub", "to_sub",
-    "condition_of", "name_tag", "schema", "ResourceSchema", "valid_id", "SECTIONS",
+    "condition_of", "name_tag", "schema", "ResourceSchema", "valid_id", "SECTIONS", "find_in_maps",
+    "map_entries", "removal", "unread_entries",
 ]
 
 # the template sections whose entries have names a Ref, GetAtt, Condition or FindInMap can use
@@ -128,6 +131,109 @@ def placed(template: Template, places: Mapping[str, Iterable[str]]
         for pattern in patterns:
             for path, value in walk(resource.properties, pattern, base):
                 yield resource, pattern, path, value
+
+
+def find_in_maps(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(pointer parts, arguments) of every ``Fn::FindInMap`` in a template's ``data`` outside its
+    ``Mappings``, in the file's order (one in the arguments of another after it)."""
+    stack: list[tuple[tuple[str, ...], Any]] = [((section,), value) for section, value in reversed(data.items())
+                                                if section != "Mappings"]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, dict):
+            if intrinsic(item) == "Fn::FindInMap":
+                yield where, item["Fn::FindInMap"]
+            stack.extend((where + (key,), child) for key, child in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((where + (str(index),), child) for index, child in reversed(list(enumerate(item))))
+
+
+def map_entries(mappings: Mapping[str, Any], args: Any) -> tuple[tuple[Any, Any], ...]:
+    """The (top-level key, second-level key) entries of ``mappings`` that a ``Fn::FindInMap`` of
+    arguments ``args`` may read, in the mapping's order: a literal key reads itself (when the
+    table has it), a Ref, a function or a ``${}`` text (which ``Fn::ForEach`` fills in) any key.
+    Nothing when the mapping's name is not a literal or there are not three or four arguments."""
+    if not (isinstance(args, list) and len(args) in (3, 4) and isinstance(args[0], str)):
+        return ()
+    table = mappings.get(args[0])
+    return tuple((top, second) for top in _keys(args[1], table) for second in _keys(args[2], table[top]))
+
+
+def _keys(key: Any, table: Any) -> list[Any]:
+    """The keys of ``table`` a FindInMap key may name."""
+    if not isinstance(table, dict):
+        return []
+    if isinstance(key, str) and "${" not in key:
+        return [key] if key in table else []
+    return list(table)
+
+
+def removal(template: Template, section: str, name: str) -> tuple[str, ...]:
+    """What goes with entry ``name`` of ``section``: the entry, or the section when it is the only
+    one, so no empty section is left."""
+    entries = template.data.get(section)
+    return (section,) if isinstance(entries, dict) and len(entries) == 1 and name in entries else (section, name)
+
+
+def unread_entries(template: Template, mapping: str, rewritten: Iterable[tuple[str, ...]], *,
+                   whole_keys: bool = False, maps: Iterable[tuple[tuple[str, ...], Any]] | None = None
+                   ) -> list[tuple[str, ...]]:
+    """The pointer parts to remove of what a fix leaves of ``mapping`` that nothing reads, when
+    it rewrites the ``Fn::FindInMap``s at ``rewritten`` (reads of ``mapping``; one inside their
+    arguments goes with them): ``removal`` of the mapping when no other FindInMap reads it, else
+    the entries only the rewritten ones read. [] when none are, or when another FindInMap's mapping
+    is not a literal (or its arguments are not three or four): it may read this one. ``maps``:
+    ``find_in_maps(template.data)``, for a caller that has them already.
+
+    Entry by entry (the default), an entry goes when no other FindInMap may read it, a top-level
+    key when all its entries go (one without entries is invalid), and the mapping when every
+    top-level key goes. CFX601 counts so: a zone table is read with literal keys as well
+    (``[SubnetConfig, Private, AZ]``), and another read keeps only the entries it may read. With
+    ``whole_keys``, another FindInMap that reads a second-level key under any top-level key keeps
+    it under all, and a top-level key the removal would leave empty keeps everything (nothing is
+    removed). CFX603 says of its fix "only its fixed key is removed from each region": its reads
+    look an AMI key up by region, the key goes from the table as a column or stays, and the fix
+    never drops a region.
+    """
+    table = template.mappings.get(mapping)
+    if not isinstance(table, dict):
+        return []
+    fixed = set(rewritten)
+    freed: set[tuple[Any, Any]] = set()
+    kept: set[tuple[Any, Any]] = set()
+    read_elsewhere = False
+    for path, args in find_in_maps(template.data) if maps is None else maps:
+        if path in fixed:
+            if isinstance(args, list) and args and args[0] == mapping:
+                freed.update(map_entries(template.mappings, args))
+            continue
+        if any(path[:end] in fixed for end in range(1, len(path))):
+            continue
+        if not (isinstance(args, list) and len(args) in (3, 4) and isinstance(args[0], str)):
+            return []
+        if args[0] == mapping:
+            read_elsewhere = True
+            if whole_keys:
+                kept.update((top, second) for top in table for second in _keys(args[2], table[top]))
+            else:
+                kept.update(map_entries(template.mappings, args))
+    if not read_elsewhere:
+        return [removal(template, "Mappings", mapping)]
+    gone = freed - kept
+    removes: list[tuple[str, ...]] = []
+    emptied = 0
+    for top, entries in table.items():
+        if not isinstance(entries, dict):
+            continue
+        going = [second for second in entries if (top, second) in gone]
+        if going and len(going) == len(entries):
+            if whole_keys:
+                return []
+            removes.append(("Mappings", mapping, top))
+            emptied += 1
+        else:
+            removes += [("Mappings", mapping, top, second) for second in going]
+    return [removal(template, "Mappings", mapping)] if emptied and emptied == len(table) else removes
 
 
 def _walk(path: tuple[str, ...], value: Any, steps: list[str]) -> Iterator[tuple[tuple[str, ...], Any]]:

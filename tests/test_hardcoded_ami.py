@@ -160,6 +160,16 @@ Outputs:
     assert "      AL2023: ami-0c02fb55956c7d316\n" in fixed and "ImageId: !Ref 'LatestAmiId'" in fixed
 
 
+def test_a_mapping_read_elsewhere_with_a_key_chosen_at_deploy_time_stays():
+    text = MAPPING + """\
+Outputs:
+  StackImage:
+    Value: !FindInMap [RegionMap, !Ref 'AWS::Region', !Ref 'AWS::StackName']
+"""
+    fixed = _fixed(text)
+    assert "      AL2023: ami-0c02fb55956c7d316\n" in fixed and "ImageId: !Ref 'LatestAmiId'" in fixed
+
+
 def test_an_existing_parameter_with_the_path_is_reused_whatever_its_name():
     text = """\
 Parameters:

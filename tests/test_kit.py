@@ -245,3 +245,98 @@ def test_placed_walks_the_patterns_a_table_lists_for_each_type_in_template_order
         ("Group", "AvailabilityZones/*",
          ("Resources", "Group", "Properties", "AvailabilityZones", "1", "Fn::If", "2"), "us-east-1d"),
     ]
+
+
+def test_find_in_maps_gives_every_read_outside_mappings_in_file_order():
+    inner = {"Fn::FindInMap": ["Keys", "a", "k"]}
+    data = {"Mappings": {"M": {"a": {"k": {"Fn::FindInMap": ["X", "y", "z"]}}}},
+            "Resources": {"A": {"Type": "AWS::EC2::Instance", "Properties": {
+                "ImageId": {"Fn::FindInMap": ["M", inner, "k"]},
+                "Zones": [{"Fn::Select": [0, {"Fn::FindInMap": ["M", "a", "k"]}]}]}}},
+            "Outputs": {"O": {"Value": {"Fn::FindInMap": "bad"}}}}
+    assert list(kit.find_in_maps(data)) == [
+        (("Resources", "A", "Properties", "ImageId"), ["M", inner, "k"]),
+        (("Resources", "A", "Properties", "ImageId", "Fn::FindInMap", "1"), ["Keys", "a", "k"]),
+        (("Resources", "A", "Properties", "Zones", "0", "Fn::Select", "1"), ["M", "a", "k"]),
+        (("Outputs", "O", "Value"), "bad"),
+    ]
+
+
+def test_map_entries_are_what_a_literal_key_names_or_any_for_a_computed_one():
+    mappings = {"M": {"a": {"k": 1, "j": 2}, "b": {"k": 3}}, "S": "no table"}
+    assert kit.map_entries(mappings, ["M", "a", "k"]) == (("a", "k"),)
+    assert kit.map_entries(mappings, ["M", {"Ref": "Env"}, "k"]) == (("a", "k"), ("b", "k"))
+    assert kit.map_entries(mappings, ["M", "a", "${Key}"]) == (("a", "k"), ("a", "j"))
+    assert kit.map_entries(mappings, ["M", "a", "k", {"DefaultValue": 0}]) == (("a", "k"),)
+    for args in (["M", "c", "k"], ["M", "b", "j"], ["S", "a", "k"], ["N", "a", "k"], [{"Ref": "Name"}, "a", "k"],
+                 ["M", "a"], "M"):
+        assert kit.map_entries(mappings, args) == ()
+
+
+def test_removal_is_the_entry_or_its_section_when_it_is_the_only_one():
+    t = template({"Parameters": {"A": {"Type": "String"}}, "Mappings": {"M": {}, "N": {}}, "Resources": {}})
+    assert kit.removal(t, "Parameters", "A") == ("Parameters",)
+    assert kit.removal(t, "Mappings", "M") == ("Mappings", "M")
+
+
+SUBNET_ZONE = ("Resources", "S", "Properties", "AvailabilityZone")
+
+
+def _net(net, outputs=None, zone=None):
+    """A subnet whose zone reads mapping Net by region (the read a fix rewrites), and outputs reading ``outputs``."""
+    read = zone or ["Net", {"Ref": "AWS::Region"}, "AZ"]
+    return template({"Mappings": {"Net": net, "Other": {"x": {"y": "z"}}},
+                     "Resources": {"S": {"Type": "AWS::EC2::Subnet",
+                                         "Properties": {"AvailabilityZone": {"Fn::FindInMap": read}}}},
+                     "Outputs": {name: {"Value": {"Fn::FindInMap": args}} for name, args in (outputs or {}).items()}})
+
+
+NET = {"us-east-1": {"AZ": "us-east-1a", "Cidr": "10.0.0.0/16"},
+       "eu-west-1": {"AZ": "eu-west-1a", "Cidr": "10.1.0.0/16"},
+       "Lab": {"AZ": "us-east-1b"}}
+CIDR = ["Net", {"Ref": "AWS::Region"}, "Cidr"]
+
+
+def test_unread_entries_entry_by_entry():
+    assert kit.unread_entries(_net(NET), "Net", [SUBNET_ZONE]) == [("Mappings", "Net")]
+    # only Net: the section goes with it
+    alone = Template.from_data({**_net(NET).data, "Mappings": {"Net": NET}})
+    assert kit.unread_entries(alone, "Net", [SUBNET_ZONE]) == [("Mappings",)]
+    # us-east-1's zone and the Cidrs are read elsewhere; Lab, left without entries, goes whole
+    t = _net(NET, {"Zone": ["Net", "us-east-1", "AZ"], "Cidr": CIDR})
+    assert kit.unread_entries(t, "Net", [SUBNET_ZONE]) == [("Mappings", "Net", "eu-west-1", "AZ"),
+                                                           ("Mappings", "Net", "Lab")]
+    t = _net(NET, {"Cidr": CIDR})
+    unread = [("Mappings", "Net", "us-east-1", "AZ"), ("Mappings", "Net", "eu-west-1", "AZ"),
+              ("Mappings", "Net", "Lab")]
+    assert kit.unread_entries(t, "Net", [SUBNET_ZONE]) == unread
+    assert kit.unread_entries(t, "Net", [SUBNET_ZONE], maps=list(kit.find_in_maps(t.data))) == unread
+    # another read of Net that finds nothing: every top-level key goes, so the mapping does
+    zones = {"us-east-1": {"AZ": "us-east-1a"}, "eu-west-1": {"AZ": "eu-west-1a"}}
+    t = _net(zones, {"None": ["Net", "Lab", "AZ"]})
+    assert kit.unread_entries(t, "Net", [SUBNET_ZONE]) == [("Mappings", "Net")]
+    assert kit.unread_entries(t, "Net", [SUBNET_ZONE], whole_keys=True) == []  # a region would be left empty
+    # every entry still read elsewhere: nothing goes
+    assert kit.unread_entries(_net(NET, {"Zone": ["Net", {"Ref": "Site"}, "AZ"]}), "Net", [SUBNET_ZONE]) == []
+
+
+def test_unread_entries_whole_keys():
+    # us-east-1's zone read elsewhere keeps AZ in every region
+    t = _net(NET, {"Zone": ["Net", "us-east-1", "AZ"], "Cidr": CIDR})
+    assert kit.unread_entries(t, "Net", [SUBNET_ZONE], whole_keys=True) == []
+    # AZ would leave Lab empty: nothing goes
+    assert kit.unread_entries(_net(NET, {"Cidr": CIDR}), "Net", [SUBNET_ZONE], whole_keys=True) == []
+    regions = {region: entry for region, entry in NET.items() if region != "Lab"}
+    assert kit.unread_entries(_net(regions, {"Cidr": CIDR}), "Net", [SUBNET_ZONE], whole_keys=True) == [
+        ("Mappings", "Net", "us-east-1", "AZ"), ("Mappings", "Net", "eu-west-1", "AZ")]
+    assert kit.unread_entries(_net(NET), "Net", [SUBNET_ZONE], whole_keys=True) == [("Mappings", "Net")]
+
+
+@pytest.mark.parametrize("whole_keys", [False, True])
+def test_unread_entries_none_when_another_read_may_read_any_mapping(whole_keys):
+    for args in ([{"Ref": "Table"}, "a", "b"], ["Net", "Lab"], "Net"):
+        assert kit.unread_entries(_net(NET, {"Any": args}), "Net", [SUBNET_ZONE], whole_keys=whole_keys) == []
+    # inside the rewritten read, such a FindInMap goes with it
+    inner = ["Net", {"Ref": "AWS::Region"}, {"Fn::FindInMap": [{"Ref": "Table"}, "a", "b"]}]
+    assert kit.unread_entries(_net(NET, zone=inner), "Net", [SUBNET_ZONE], whole_keys=whole_keys) == \
+        [("Mappings", "Net")]

@@ -275,7 +275,10 @@ class HardcodedAmi(Rule):
             for site in payload.sites:
                 ops += [kit.test_op(site.path, site.value), kit.replace_op(site.path, {"Ref": name})]
             if payload.kind == "mapping":
-                ops += _mapping_removal(template, payload)
+                # the fixed key goes from every region, or the mapping when nothing else reads it
+                fixed = [site.path for site in payload.sites]
+                unread = kit.unread_entries(template, payload.name, fixed, whole_keys=True)  # type: ignore[arg-type]
+                ops += [kit.remove_op(path) for path in unread]
             title = f"Read {label} from its public SSM parameter through {name}"
             reason = ("An instance or launch configuration is replaced, and boots the current image of the "
                       "family, not the one the id named.")
@@ -317,46 +320,6 @@ def _parameter_for(template: Template, plan: Plan, path: str, label: str) -> tup
     name, ops = plan.ensure_parameter(PARAMETER_BASE, {"Type": SSM_IMAGE_TYPE, "Default": path,
                                                        "Description": f"The latest {label} AMI"})
     return name, list(ops)
-
-
-def _mapping_removal(template: Template, payload: AmiPayload) -> list[dict[str, Any]]:
-    """Ops that remove the mapping, or its key, when nothing but the fixed sites reads them."""
-    mapping, key = payload.name, payload.key
-    fixed = {site.path for site in payload.sites}
-    other_keys: set[Any] = set()
-    for path, value in _find_in_maps(template.data):
-        args = value["Fn::FindInMap"]
-        if path in fixed:
-            continue
-        if not isinstance(args, list) or not args or not isinstance(args[0], str):
-            return []  # a FindInMap whose mapping is chosen at deploy time may read this one
-        if args[0] == mapping:
-            other_keys.add(args[2] if len(args) > 2 else None)
-    if not other_keys:
-        mappings = template.data["Mappings"]
-        if len(mappings) == 1:
-            return [kit.remove_op(("Mappings",))]
-        return [kit.remove_op(("Mappings", mapping))]
-    if key in other_keys or not all(isinstance(k, str) for k in other_keys):
-        return []
-    body = template.data["Mappings"][mapping]
-    entries = [region for region, entry in body.items() if isinstance(entry, dict) and key in entry]
-    if any(len(body[region]) == 1 for region in entries):
-        return []  # a region left with no key is an invalid mapping
-    return [kit.remove_op(("Mappings", mapping, region, key)) for region in entries]
-
-
-def _find_in_maps(data: Any) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
-    """(path, value) of every ``Fn::FindInMap`` in the template outside ``Mappings``."""
-    stack: list[tuple[tuple[str, ...], Any]] = [((key,), value) for key, value in data.items() if key != "Mappings"]
-    while stack:
-        where, item = stack.pop()
-        if isinstance(item, dict):
-            if kit.intrinsic(item) == "Fn::FindInMap":
-                yield where, item
-            stack.extend((where + (k,), v) for k, v in item.items())
-        elif isinstance(item, list):
-            stack.extend((where + (str(i),), v) for i, v in enumerate(item))
 
 
 def _property_of(path: tuple[str, ...]) -> tuple[str, ...]:

@@ -211,40 +211,21 @@ class _Read:
     has_default: bool  # a DefaultValue (AWS::LanguageExtensions)
 
 
-def _keys(key: Any, table: Any) -> list[str]:
-    """The keys of ``table`` a FindInMap key may name: a literal one, or any for a Ref or function."""
-    if not isinstance(table, dict):
-        return []
-    if isinstance(key, str) and "${" not in key:
-        return [key] if key in table else []
-    return list(table)
-
-
-def _reads(template: Template) -> list[_Read]:
-    """Every ``Fn::FindInMap`` outside the Mappings section, in the file's order."""
-    mappings = template.mappings
+def _reads(template: Template, maps: list[tuple[tuple[str, ...], Any]]) -> list[_Read]:
+    """The ``Fn::FindInMap``s of ``maps`` (``kit.find_in_maps``) that have three or four arguments."""
     found: list[_Read] = []
-    stack: list[tuple[tuple[str, ...], Any, Any]] = [
-        ((section,), value, None) for section, value in reversed(template.data.items()) if section != "Mappings"]
-    while stack:
-        where, item, parent = stack.pop()
-        if isinstance(item, dict):
-            args = item.get("Fn::FindInMap") if kit.intrinsic(item) == "Fn::FindInMap" else None
-            if isinstance(args, list) and len(args) in (3, 4):
-                name = args[0] if isinstance(args[0], str) else None
-                table = mappings.get(name) if name is not None else None
-                entries = tuple((top, second) for top in _keys(args[1], table)
-                                for second in _keys(args[2], table[top]))  # type: ignore[index]
-                index = None
-                unit = where
-                if where[-2:] == ("Fn::Select", "1") and isinstance(parent, list) and len(parent) == 2:
-                    index = _literal_index(parent[0])
-                    unit = where[:-2] if index is not None else where
-                found.append(_Read(where, unit, name, entries, index, args[1] == {"Ref": "AWS::Region"},
-                                   len(args) == 4))
-            stack.extend((where + (key,), child, item) for key, child in reversed(item.items()))
-        elif isinstance(item, list):
-            stack.extend((where + (str(index),), child, item) for index, child in reversed(list(enumerate(item))))
+    for where, args in maps:
+        if not (isinstance(args, list) and len(args) in (3, 4)):
+            continue
+        index = None
+        unit = where
+        parent = jp.resolve(template.data, where[:-1]) if where[-2:] == ("Fn::Select", "1") else None
+        if isinstance(parent, list) and len(parent) == 2:
+            index = _literal_index(parent[0])
+            unit = where[:-2] if index is not None else where
+        found.append(_Read(where, unit, args[0] if isinstance(args[0], str) else None,
+                           kit.map_entries(template.mappings, args), index, args[1] == {"Ref": "AWS::Region"},
+                           len(args) == 4))
     return found
 
 
@@ -387,7 +368,8 @@ class HardcodedAvailabilityZone(Rule):
         parameters += [(name, zones) for name, parameter in template.parameters.items()
                        if parameter.type in LIST_ZONE_TYPES and parameter.has_default
                        and (zones := list_zones(parameter.default))]
-        reads = _reads(template) if _may_hold_zones(template.mappings) else []
+        maps = list(kit.find_in_maps(template.data)) if _may_hold_zones(template.mappings) else []
+        reads = _reads(template, maps)
         mappings = _zone_mappings(template, reads)
         if not properties and not parameters and not mappings:
             return
@@ -412,7 +394,7 @@ class HardcodedAvailabilityZone(Rule):
             sources.append((f"Parameter {name} defaults to {what} in one region only{how}{ranks.warning(zones)}",
                             ("Parameters", name, "Default"), payload))
         for name, found in mappings.items():
-            payload = _mapping_payload(template, name, found, reads, ranks)
+            payload = _mapping_payload(template, name, found, maps, ranks)
             sources.append((_mapping_message(template, name, found, payload, ranks), ("Mappings", name), payload))
         for message, where, payload in _grouped(template, sources):
             yield self.finding(message, where, None, payload)
@@ -428,12 +410,6 @@ class HardcodedAvailabilityZone(Rule):
             ops += [kit.test_op(zone_site.path, zone_site.zone), kit.replace_op(zone_site.path, select_az(zone_site.index))]
         moves = ", ".join(f"{s.zone} -> zone {s.index}" for s in payload.sites)
         return Fix(f"Select the zone from Fn::GetAZs: {moves}", Safety.UNSAFE, MOVE_REASON, tuple(ops))
-
-
-def _removal(template: Template, section: str, name: str) -> tuple[str, ...]:
-    """What goes with entry ``name``: the entry, or the whole section when it is the only one."""
-    entries = template.data.get(section)
-    return (section,) if isinstance(entries, dict) and list(entries) == [name] else (section, name)
 
 
 def _parameter_payload(template: Template, name: str, zones: tuple[str, ...], uses: _Uses,
@@ -467,7 +443,7 @@ def _parameter_payload(template: Template, name: str, zones: tuple[str, ...], us
         blocked.append("it is not used")
     if blocked:
         return SourcePayload("parameter", name, tuple(rewrites), pins, blocked="; ".join(blocked))
-    return SourcePayload("parameter", name, tuple(rewrites), pins, (_removal(template, "Parameters", name),),
+    return SourcePayload("parameter", name, tuple(rewrites), pins, (kit.removal(template, "Parameters", name),),
                          whole=True)
 
 
@@ -533,8 +509,8 @@ def _zone_mappings(template: Template, reads: list[_Read]) -> dict[str, list[tup
     return {name: found for name, found in by_mapping.items() if any(read.unit in sites for read, _ in found)}
 
 
-def _mapping_payload(template: Template, name: str, found: list[tuple[_Read, list[Any]]], reads: list[_Read],
-                     ranks: Ranks) -> SourcePayload:
+def _mapping_payload(template: Template, name: str, found: list[tuple[_Read, list[Any]]],
+                     maps: list[tuple[tuple[str, ...], Any]], ranks: Ranks) -> SourcePayload:
     """Every read of mapping ``name``'s zones as Selects of Fn::GetAZs, then what nothing reads removed."""
     rewrites: list[Rewrite] = []
     blocked: list[str] = []
@@ -546,27 +522,13 @@ def _mapping_payload(template: Template, name: str, found: list[tuple[_Read, lis
             blocked.append(rewrite)
     if blocked:
         return SourcePayload("mapping", name, tuple(rewrites), blocked="; ".join(dict.fromkeys(blocked)))
-    units = [read.unit for read, _ in found]
-    # a read inside a rewritten value (a FindInMap as another's key) goes with it
-    others = [r for r in reads if not any(jp.is_prefix(unit, r.path) for unit in units)]
-    if any(r.mapping is None for r in others):
-        return SourcePayload("mapping", name, tuple(rewrites))  # any mapping may be read: nothing goes
-    table = template.mappings[name]
-    if any(r.mapping == name for r in others):
-        still = {entry for r in others if r.mapping == name for entry in r.entries}
-        freed = {entry for read, _ in found for entry in read.entries} - still
-        removes: list[tuple[str, ...]] = []
-        for top, entries in table.items():
-            gone = [second for second in entries if (top, second) in freed]
-            if gone and len(gone) == len(entries):
-                removes.append(("Mappings", name, top))  # a top-level key left empty is invalid
-            else:
-                removes += [("Mappings", name, top, second) for second in gone]
-        if len(removes) < len(table) or any(len(path) > 3 for path in removes):
-            pins = tuple((path, jp.resolve(template.data, path)) for path in removes)
-            return SourcePayload("mapping", name, tuple(rewrites), pins, tuple(removes))
-    return SourcePayload("mapping", name, tuple(rewrites), ((("Mappings", name), table),),
-                         (_removal(template, "Mappings", name),), whole=True)
+    # the reads themselves: the Select a unit adds around one holds only a literal index, no other read
+    removes = kit.unread_entries(template, name, [read.path for read, _ in found], maps=maps)
+    if removes == [kit.removal(template, "Mappings", name)]:
+        return SourcePayload("mapping", name, tuple(rewrites), ((("Mappings", name), template.mappings[name]),),
+                             tuple(removes), whole=True)
+    pins = tuple((path, jp.resolve(template.data, path)) for path in removes)
+    return SourcePayload("mapping", name, tuple(rewrites), pins, tuple(removes))
 
 
 def _source_fix(payload: SourcePayload) -> Fix | None:
