@@ -212,10 +212,9 @@ def _positioned(doc: Document, finding: Finding) -> Finding:
 
 def _placed(doc: Document, findings: list[Finding]) -> list[Finding]:
     """The findings with their spans; their lines counted in one pass over the text."""
-    nodes = [_node(doc, finding.pointer) for finding in findings]
-    places = doc.sourcemap.line_cols([offset for node in nodes if node is not None for offset in (node.start, node.end)])
-    return [finding if node is None else finding.placed(*places[node.start], *places[node.end])
-            for finding, node in zip(findings, nodes)]
+    spans = [doc.span(jp.split(finding.pointer)) for finding in findings]
+    places = doc.sourcemap.line_cols([offset for span in spans for offset in span])
+    return [finding.placed(*places[start], *places[end]) for finding, (start, end) in zip(findings, spans)]
 
 
 def check_document(doc: Document, settings: Settings = DEFAULT, path: str | None = None) -> CheckResult:

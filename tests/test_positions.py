@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from cfnfix import pointer as jp
-from cfnfix.parse.document import parse_text
+from cfnfix.errors import ParseError
+from cfnfix.parse.document import parse_bytes, parse_text
 from cfnfix.parse.source import MAP, SEQ
+
+from .helpers import CORPUS, corpus_files
 
 TRICKY_JSON = ('{"a": "x}]\\"{[", "b": [1, -2.5e3, true, null, {}, [ ]],\n'
                ' "c\\\\": {"d": "\\\\", "e\\"]": [{"f": "${AWS::Region}"}]}, "g": false}\n')
@@ -103,3 +108,43 @@ def test_line_cols_counted_between_offsets_agree_with_the_line_table():
     assert counted[13] == (3, 4) and counted[20] == (3, 11) and counted[21] == (4, 1) and counted[len(text)] == (7, 1)
     # with the table built, the same answers come from it
     assert fresh.line_cols(offsets) == counted
+
+
+def _assert_spans_match_the_source_map(text: str) -> int:
+    """Every node's span, and the span for a part past it, as ``Document.span`` finds it on
+    libyaml's nodes and as the source map's nodes have it; the number of paths probed."""
+    placed, mapped = parse_text(text), parse_text(text).sourcemap
+    probed = 0
+    for path, _ in mapped.walk():
+        for probe in (path, path + ("nope",), path + ("0",)):
+            deepest = next(node for node in reversed(mapped.locate(probe)) if node is not None)
+            assert placed.span(probe) == (deepest.start, deepest.end), probe
+            probed += 1
+    return probed
+
+
+def test_yaml_spans_found_on_libyaml_nodes_are_the_source_maps():
+    # tags on values and on empty values, block scalars, comments after collections, flow
+    # collections, a merge key and an alias, a mapping past the size that gets a key index
+    text = ("Parameters:  # p\n  P: {Type: String}\nResources:\n  A: &a\n    Type: !Sub 'x'\n"
+            "    Properties:\n      L: !GetAZs\n      S: |\n        text\n\n      Q: [!Ref P, {k: v}]\n"
+            "    # trailing\n  B:\n    <<: *a\n    Extra: 1\n"
+            + "".join(f"  R{i}: {{Type: T}}\n" for i in range(15)))
+    assert _assert_spans_match_the_source_map(text) == 3 * 49  # every value, tags' values apart
+    doc = parse_text(text)
+    assert doc.span(("Resources", "R14", "Type")) == (text.index("T}", text.index("R14")), text.index("T}", text.index("R14")) + 1)
+    assert doc.span(("Resources", "A", "Properties", "L", "Fn::GetAZs")) == doc.span(("Resources", "A", "Properties", "L", "Fn::GetAZs", "x"))
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the project")
+def test_yaml_spans_found_on_libyaml_nodes_are_the_source_maps_on_the_corpus():
+    probed = 0
+    for path in corpus_files():
+        try:
+            doc = parse_bytes(path.read_bytes(), path.name)
+        except ParseError:
+            continue  # the corpus's unreadable files have no positions
+        if doc.format == "yaml":
+            probed += _assert_spans_match_the_source_map(doc.text)
+    assert probed > 100_000

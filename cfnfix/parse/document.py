@@ -36,6 +36,17 @@ class Document:
 
         return SourceMap(self.text, yaml_reader.tree(self.text, self._yaml))
 
+    def span(self, pointer: tuple[str, ...]) -> tuple[int, int]:
+        """(start, end) of the value at ``pointer``, or of its nearest ancestor that is there, as
+        the source map has it; for YAML without making the source map's nodes."""
+        if self._yaml is not None:
+            from . import yaml_reader
+
+            return yaml_reader.span(self.text, self._yaml, pointer)
+        chain = self.sourcemap.locate(pointer)
+        node = next(n for n in reversed(chain) if n is not None)
+        return node.start, node.end
+
     @property
     def may_share(self) -> bool:
         """Whether a node may be shared (a YAML anchor, alias or merge key): else no edit can be

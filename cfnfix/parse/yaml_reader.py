@@ -56,6 +56,7 @@ class YamlTree:
         self.root = root
         self.shared = shared
         self.merges = merges
+        self.keys: dict[int, dict[str, Any]] = {}  # id of a large mapping -> its values by key
 
 
 def load(text: str) -> tuple[Any, YamlTree]:
@@ -285,6 +286,55 @@ def _scalar(node: ScalarNode) -> Any:
 
 def tree(text: str, loaded: YamlTree) -> Node:
     return _TreeBuilder(text, loaded.shared, loaded.merges).node(loaded.root, False)
+
+
+def span(text: str, loaded: YamlTree, path: tuple[str, ...]) -> tuple[int, int]:
+    """(start, end) of the node ``tree`` has at the longest prefix of ``path`` that is there,
+    found on libyaml's nodes: placing a finding makes no SourceMap node, and no end but its own."""
+    ynode = loaded.root
+    wrapper = ynode.tag[0] == "!"  # at a short-form tag's node, before its value
+    for part in path:
+        if wrapper:
+            if part != tag_key(ynode.tag):
+                break
+            wrapper = False
+            continue
+        cls = ynode.__class__
+        if cls is MappingNode:
+            found = _value_of(loaded, ynode, part)
+            if found is None:
+                break
+            ynode = found
+        elif cls is SequenceNode and part.isdigit() and int(part) < len(ynode.value):
+            ynode = ynode.value[int(part)]
+        else:
+            break
+        wrapper = ynode.tag[0] == "!"
+    builder = _TreeBuilder(text, loaded.shared, loaded.merges)
+    start = ynode.start_mark.index
+    end = builder._end(ynode)
+    if wrapper:
+        return start, end
+    # as ``_TreeBuilder.node`` places the content
+    return min(builder._skip_properties(start), max(end, start)), end
+
+
+def _value_of(loaded: YamlTree, ynode: MappingNode, key: str) -> Any:
+    """The value of ``key`` in a mapping (merge keys left out, as the tree leaves them), by a dict
+    made once for a mapping of many keys."""
+    pairs = ynode.value
+    if len(pairs) <= 12:
+        for key_node, value in pairs:
+            if key_node.value == key and key_node.tag != MERGE:
+                return value
+        return None
+    index = loaded.keys.get(id(ynode))
+    if index is None:
+        index = loaded.keys[id(ynode)] = {}
+        for key_node, value in pairs:
+            if key_node.tag != MERGE:
+                index.setdefault(key_node.value, value)
+    return index.get(key)
 
 
 class _Items:

@@ -417,9 +417,14 @@ def _region_bound_parameters(template: Template) -> list[Parameter]:
     return found
 
 
-def _region_bound_literals(template: Template) -> list[str]:
+def _region_bound_literals(template: Template) -> tuple[str, ...]:
     """``Resource.Path`` of each literal value that belongs to one region: an ARN naming a region,
-    or an alias target's hosted zone (regional endpoints have one zone per region)."""
+    or an alias target's hosted zone (regional endpoints have one zone per region); found once per
+    template (detect and fix both ask, and the walk goes through every resource)."""
+    return template.derived(_region_bound_literals, _find_region_bound_literals)
+
+
+def _find_region_bound_literals(template: Template) -> tuple[str, ...]:
     global_zones = set(aws_data("global_names.json")["global_alias_hosted_zones"])
     found = []
     for resource in template.resources.values():
@@ -439,7 +444,7 @@ def _region_bound_literals(template: Template) -> list[str]:
                     at -= 1
                 zones.insert(at, zone[0])
         found += regional + [".".join((resource.name,) + zone) for zone in zones]
-    return sorted(set(found), key=found.index)
+    return tuple(sorted(set(found), key=found.index))
 
 
 def _string_or_sub(value: Any, path: tuple[str, ...]) -> tuple[str, ...] | None:
