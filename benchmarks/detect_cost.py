@@ -4,7 +4,8 @@
 
 Each rule's detect runs on a typed template of its own (made outside the timing), so a value a
 rule caches on the template (``Template.derived``) is paid for by that rule, as in a check where
-it is the first to ask; then its fixes are built, one Plan each (the engine's impact is not
+it is the first to ask (a value several rules share, such as ``graph.contents``, is paid for by
+each of them here: the rows add up to more than a check's detect); then its fixes are built, one Plan each (the engine's impact is not
 counted). Each template's best round counts (see ``best``). Prints, per rule, the seconds of
 each, their share of bare parsing and the number of findings; with ``--profile``, the functions
 the chosen rules' detect and fixes spend the most time in (cProfile, one round).
