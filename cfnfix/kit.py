@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from . import pointer as jp
 from .schemas import ResourceSchema, schema
+from .model.graph import NUMBERS, as_plain
 from .model.template import PSEUDO_PARAMETERS, Resource, Template, references
 
 __all__ = [
@@ -355,21 +356,11 @@ def _holds(value: Any, containing: tuple[str, ...], skip: frozenset[str]) -> boo
             push(item)
         # classes compared, not isinstance: a third of the walk; a subclass (from a library
         # caller) is taken as its plain class
-        elif cls in _NUMBERS:
-            continue
-        elif isinstance(item, str):
-            keep(item)
-        elif isinstance(item, dict):
-            stack.append(dict(item))
-        elif isinstance(item, list):
-            push(item)
+        elif cls not in NUMBERS and (plain := as_plain(item)) is not None:
+            stack.append(plain)
     # the separator is no text's part, so no text matches across two strings
     text = "\0".join(found)
     return any(part in text for part in containing)
-
-
-# the other classes a parsed value has, passed over without a test of each kind
-_NUMBERS = frozenset({int, float, bool, type(None)})
 
 
 def parts(link: Link) -> tuple[str, ...]:

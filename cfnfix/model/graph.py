@@ -243,19 +243,22 @@ def _contents(resource: Resource) -> Contents:
                 push(item.values())
             elif cls is list:
                 push(item)
-            elif cls in _NUMBERS:
-                continue
-            elif isinstance(item, str):
-                keep(str(item))
-            elif isinstance(item, dict):
-                stack.append(dict(item))
-            elif isinstance(item, list):
-                stack.append(list(item))
+            elif cls not in NUMBERS and (plain := as_plain(item)) is not None:
+                stack.append(plain)
     return Contents(frozenset(targets), "\0".join(strings))
 
 
 # the other classes a parsed value has, passed over without a test of each kind
-_NUMBERS = frozenset({int, float, bool, type(None)})
+NUMBERS = frozenset({int, float, bool, type(None)})
+
+
+def as_plain(value: Any) -> str | dict[Any, Any] | list[Any] | None:
+    """A string, dict or list of a subclass (as a library caller may hand in) as its plain class,
+    for the walks that compare classes; None for anything else."""
+    for plain in (str, dict, list):
+        if isinstance(value, plain):
+            return plain(value)  # type: ignore[no-any-return]
+    return None
 
 
 def has_cycle(template: Template) -> bool:

@@ -108,17 +108,8 @@ def _plain(node: Any, depth: int) -> Any:
     cls = node.__class__
     tag = node.tag
     if cls is ScalarNode:
-        if tag == STR:
-            return node.value
-        if tag[0] == "!":
-            return _short_form(tag, node.value)
-        if tag not in _CORE_TAGS:
-            _refuse_tag(node)
-        return _checked_scalar(node)
-    if depth >= MAX_DEPTH:
-        _too_deep(node)
-    if tag[0] != "!" and tag not in _CORE_TAGS:
-        _refuse_tag(node)
+        return _scalar_data(node, tag)
+    _check_collection(node, tag, depth)
     depth += 1
     # a plain string, the most common value, is taken without a call
     if cls is SequenceNode:
@@ -137,6 +128,25 @@ def _plain(node: Any, depth: int) -> Any:
     if tag[0] == "!":
         return _short_form(tag, value)
     return value
+
+
+def _scalar_data(node: ScalarNode, tag: str) -> Any:
+    """A scalar's value: a string, a short-form intrinsic, or what its YAML type reads."""
+    if tag == STR:
+        return node.value
+    if tag[0] == "!":
+        return _short_form(tag, node.value)
+    if tag not in _CORE_TAGS:
+        _refuse_tag(node)
+    return _checked_scalar(node)
+
+
+def _check_collection(node: Any, tag: str, depth: int) -> None:
+    """A parse error where a collection nests too deep or has a tag CloudFormation does not read."""
+    if depth >= MAX_DEPTH:
+        _too_deep(node)
+    if tag[0] != "!" and tag not in _CORE_TAGS:
+        _refuse_tag(node)
 
 
 def _too_deep(node: Any) -> None:
@@ -174,17 +184,8 @@ class _Builder:
         cls = node.__class__
         tag = node.tag
         if cls is ScalarNode:
-            if tag == STR:
-                return node.value
-            if tag[0] == "!":
-                return _short_form(tag, node.value)
-            if tag not in _CORE_TAGS:
-                _refuse_tag(node)
-            return _checked_scalar(node)
-        if depth >= MAX_DEPTH:
-            _too_deep(node)
-        if tag[0] != "!" and tag not in _CORE_TAGS:
-            _refuse_tag(node)
+            return _scalar_data(node, tag)
+        _check_collection(node, tag, depth)
         if cls is SequenceNode:
             value: Any = [self.build(item, depth + 1) for item in node.value]
         else:
