@@ -271,8 +271,14 @@ def has_cycle(template: Template) -> bool:
     targets: dict[str, set[str]] = {}
     for name, resource in names.items():
         found = names.keys() & walked[name].targets
-        found.update(d for d in resource.depends_on if d in names)
+        if resource.depends_on:
+            found.update(d for d in resource.depends_on if d in names)
         targets[name] = found
+    # a cycle needs a resource that depends on one that depends on another: many templates have
+    # none, and set operations say so without the peeling
+    depending = {name for name, found in targets.items() if found}
+    if all(depending.isdisjoint(found) for found in targets.values()):
+        return False
     users: dict[str, list[str]] = {}
     for name, found in targets.items():
         for target in found:

@@ -40,11 +40,6 @@ _ACCOUNT_SERVICES = frozenset({"iam", "sts"})
 _HINTS = ("arn:aws", "amazonaws")
 
 
-def _hinted(text: str) -> bool:
-    """Whether ``text`` holds one of ``_HINTS`` (written out: it runs for every resource)."""
-    return "arn:aws" in text or "amazonaws" in text
-
-
 # intrinsics whose arguments are names or keys, not values to rewrite
 _OPAQUE = frozenset({"Ref", "Fn::GetAtt", "Fn::FindInMap", "Condition", "Fn::GetAZs", "Fn::ImportValue",
                      "Fn::Transform", "Fn::Cidr", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or"})
@@ -138,7 +133,8 @@ class HardcodedPartitionRegionAccount(Rule):
         candidates: list[_Candidate] = []
         walked = contents(template)
         for name, resource in template.resources.items():
-            if not _hinted(walked[name].text):
+            # the strings joined by NUL: worth a walk when one of them is (no match spans two)
+            if not _worth_a_walk(walked[name].text):
                 continue
             edge = resource.type.startswith("AWS::CloudFront::")
             candidates += _scan(("Resources", name), resource.raw, name, edge, facts)
