@@ -366,6 +366,12 @@ def _passes(original: Document, settings: Settings, rules: list[Rule], refused: 
         # a cfn-lint finding back after its fix is not fixed again: cfn-lint's check rejects that fix
         again = frozenset(_identity(f) for f in applied if _from_cfn_lint(f))
         chosen = _select(findings, settings, needs, refused | again)
+        while (crossing := _crossing(original, doc, chosen)) is not None:
+            # held back before the pass is written, so that the file is not fixed a second time
+            keys, why = crossing
+            held.update(dict.fromkeys(keys, why))
+            findings = [_without_held_fix(f, held) for f in findings]
+            chosen = _select(findings, settings, needs, refused | again)
         if not chosen:
             break
         doc, chosen = _write_pass(doc, chosen, style_of(original), held, log)
@@ -459,7 +465,8 @@ def _limits() -> dict[str, Any]:
 def _over_limit(original: Document, result: FixResult) -> tuple[list[tuple[str, str]], str] | None:
     """The applied fixes to hold back when the fixed template crosses a limit the original did not
     reach, with why: the least severe (the last applied first) of those that add to it, as many as
-    the excess needs."""
+    the excess needs. Each pass holds back the fixes that would cross a section's limit before it
+    writes (``_crossing``); this catches the size of the fixed text, known only once written."""
     if not result.applied:
         return None
     limits = _limits()
@@ -471,19 +478,44 @@ def _over_limit(original: Document, result: FixResult) -> tuple[list[tuple[str, 
         after = after if after is not None else _data_of(result)
         count = len(_section(after, section))
         if count > limit and count > before_count:
-            adders = _least_severe_first([f for f in result.applied if _adds_to(f, section)])
-            held, excess = [], count - max(limit, before_count)
-            for finding in adders:
-                if excess <= 0:
-                    break
-                held.append(_key(finding))
-                excess -= _adds_to(finding, section)
-            return held, f"it would take the template past CloudFormation's limit of {limit} {section.lower()}"
+            return _holding(list(result.applied), section, count - max(limit, before_count), limit)
     size = len(result.new_bytes)
     if size > limits["template_bytes"] >= len(original.to_bytes()):
         return ([_key(_least_severe_first(list(result.applied))[0])],
                 f"it would take the template past CloudFormation's limit of {limits['template_bytes']:,} bytes")
     return None
+
+
+def _crossing(original: Document, doc: Document, chosen: list[Finding]) -> tuple[list[tuple[str, str]], str] | None:
+    """The fixes of a pass to hold back, with why, when writing them all would take a section of
+    the template past its limit (one the original did not pass); None when they fit."""
+    after = None
+    for section, limit in _limits()["sections"].items() if chosen else ():
+        most = len(_section(doc.data, section)) + sum(_adds_to(f, section) for f in chosen)
+        if most <= limit:
+            continue  # the usual case: no need to apply the ops
+        if after is None:
+            from .impact import patched
+
+            after = patched(doc.data, [op for f in chosen for op in f.fix.patch])  # type: ignore[union-attr]
+        # ops that do not apply fail the write, which holds them back itself
+        count = most if after is None else len(_section(after, section))
+        before_count = len(_section(original.data, section))
+        if count > limit and count > before_count:
+            return _holding(chosen, section, count - max(limit, before_count), limit)
+    return None
+
+
+def _holding(applied: list[Finding], section: str, excess: int, limit: int) -> tuple[list[tuple[str, str]], str]:
+    """The least severe fixes (the last applied first) that add to the section, as many as the
+    excess needs, and why they are held back."""
+    held = []
+    for finding in _least_severe_first([f for f in applied if _adds_to(f, section)]):
+        if excess <= 0:
+            break
+        held.append(_key(finding))
+        excess -= _adds_to(finding, section)
+    return held, f"it would take the template past CloudFormation's limit of {limit} {section.lower()}"
 
 
 def _data_of(result: FixResult) -> Any:

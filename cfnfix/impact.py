@@ -172,6 +172,20 @@ def _reading(value: Any, values: dict[str, Any]) -> Any:
     return {key: _reading(item, values) for key, item in value.items()}
 
 
+def patched(document: Any, ops: Iterable[dict[str, Any]]) -> Any:
+    """The document with the ops applied (the document itself is not changed), or None when one
+    of them does not apply."""
+    if isinstance(document, (dict, list)):
+        document = type(document)(document)  # ``_apply`` copies the containers below the root
+    try:
+        for op in ops:
+            if op["op"] != "test":
+                document = _apply(document, op)
+    except _DoesNotApply:
+        return None
+    return document
+
+
 class _DoesNotApply(Exception):
     """An op whose path (or ``from``) does not resolve in the document."""
 

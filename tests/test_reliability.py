@@ -276,6 +276,31 @@ def test_the_fixes_that_fit_are_kept_most_severe_first():
     assert held and held[0].message.endswith(HELD.format("200 parameters")) and held[0].fix is None
 
 
+def test_fixes_that_would_cross_a_limit_are_held_back_before_their_pass_is_written(monkeypatch):
+    # the file is written once, with the fixes that fit, not fixed whole and then fixed again
+    from cfnfix.settings import Settings
+    from cfnfix.write import writer
+
+    written: list[list[str]] = []
+    real = writer.write
+
+    def counted(doc, ops, *args, **kwargs):
+        written.append([op["path"] for op in ops])
+        return real(doc, ops, *args, **kwargs)
+
+    monkeypatch.setattr(writer, "write", counted)
+    params = "Parameters:\n" + "".join(f"  P{i}:\n    Type: String\n" for i in range(199))
+    alb = ("  LoadBalancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n"
+           "      Scheme: internet-facing\n      Subnets: [subnet-1, subnet-2]\n")
+    fixed = cfnfix.fix_text(params + HARDCODED_ROLE + alb, "yaml",
+                            settings=Settings(select=("CFX101", "CFX201"), unsafe_fixes=True))
+    assert [f.code for f in fixed.applied] == ["CFX101"] and fixed.passes == 1
+    assert written == [[op["path"] for op in fixed.applied[0].fix.patch]]
+    written.clear()
+    fixed = cfnfix.fix_text(WITH_IAM + TOPICS, "yaml", settings=_cfx1())
+    assert (written, fixed.applied, fixed.passes) == ([], (), 0)
+
+
 def test_passing_the_template_body_size_is_a_warning(tmp_path):
     path = tmp_path / "t.yaml"
     pad = 51_200 - len(WITH_IAM.encode()) - 100
