@@ -13,96 +13,136 @@ VERSION = "0.1.0"
 SEVERITIES = ("critical", "high", "medium", "low")  # as cfnfix.rule.SEVERITIES, without importing the rules
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given the command the arguments name, only that command's own
+    arguments are added (the others only list in the help): adding them all took a check of a
+    small template a sixth of its start."""
     parser = argparse.ArgumentParser(prog="cfnfix", description="Find and fix known failure classes "
                                      "in AWS CloudFormation templates.")
     parser.add_argument("--version", action="version", version=f"cfnfix {VERSION}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def selection(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="+", metavar="PATH", help="template files or folders; - reads stdin")
-        p.add_argument("--stdin-filename", metavar="NAME",
-                       help="the name of the template read from stdin (its format and configuration)")
-        p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run (or ALL)")
-        p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
-        p.add_argument("--extend-select", metavar="CODES", help="codes or prefixes to run on top of the selection")
-        p.add_argument("--extend-ignore", metavar="CODES", help="codes or prefixes to skip on top of `ignore`")
-        p.add_argument("--config", metavar="FILE", help="use this configuration file only")
-        p.add_argument("--jobs", "-j", type=int, default=0,
-                       help="processes (default: chosen from the work, at most one per core)")
-        p.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
-                       help="in folders, also read what .gitignore ignores")
-        p.add_argument("--follow-links-outside", action="store_true",
-                       help="in folders, also follow links to files outside the folder")
-        p.add_argument("--only-templates", action="store_true",
-                       help="skip named files that are not templates, as in folders (for pre-commit)")
-        p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain (errors still 2)")
-        p.add_argument("--fail-on", choices=SEVERITIES, default="low", metavar="SEVERITY",
-                       help="exit 1 only for findings of this severity or higher: critical, high, medium, low "
-                            "(default)")
-        p.add_argument("--show-fixes", action="store_true",
-                       help="show each fix: its title, safety and why, and its impact when known")
-        loudness = p.add_mutually_exclusive_group()
-        loudness.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
-        loudness.add_argument("--verbose", "-v", action="store_true",
-                              help="also say, on stderr, which settings and rules each file ran with")
-        p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                       help="colour the text output (auto: on a terminal, unless NO_COLOR is set)")
-        p.add_argument("--cfn-lint", action="store_true", default=None,
-                       help="also run cfn-lint (the cfn-lint extra) and fix what it finds")
-
-    check = sub.add_parser("check", help="report findings")
-    selection(check)
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout (- is stdout)")
-    check.add_argument("--statistics", action="store_true", help="count the findings by rule instead of listing them")
-    check.add_argument("--report-unused-suppressions", action="store_true")
-
-    apply = sub.add_parser("apply", help="fix templates in place")
-    selection(apply)
-    apply.add_argument("--diff", action="store_true", help="print unified diffs, write nothing")
-    apply.add_argument("--patch", action="store_true", help="print the RFC 6902 patches, write nothing")
-    apply.add_argument("--unsafe-fixes", action="store_true", default=None, help="apply unsafe fixes too")
-    apply.add_argument("--format", choices=("text", "json"), default="text",
-                       help="the summary as text or as JSON (files changed, fixes applied, remaining)")
-
-    outputs = sub.add_parser("outputs", help="write a deployed stack's Outputs as flat JSON")
-    outputs.add_argument("stack", nargs="?", metavar="STACK")
-    outputs.add_argument("--region")
-    outputs.add_argument("--profile")
-    outputs.add_argument("--endpoint-url")
-    outputs.add_argument("--from", dest="source", metavar="FILE", help="a saved describe-stacks answer")
-    outputs.add_argument("--timeout", type=float, default=1800, help="seconds to wait while in progress")
-    outputs.add_argument("-o", "--output", default="cfn-outputs/flat-outputs.json", metavar="FILE")
-
-    tests = sub.add_parser("tests", help="compare a template with its tests")
-    tests.add_argument("template", metavar="TEMPLATE")
-    tests.add_argument("--tests", metavar="DIR", help="folder (or file) of tests (default: the tests folder found "
-                       "beside the template or above it, up to the repository's root)")
-    tests.add_argument("--write", metavar="FILE", help="generate a pytest module that checks every resource")
-
-    config = sub.add_parser("config", help="print the settings that apply to a path")
-    config.add_argument("path", metavar="PATH")
-    config.add_argument("--config", metavar="FILE", help="use this configuration file only")
-
-    server = sub.add_parser("server", help="run the language server on stdio (needs cfnfix[server])")
-    server.add_argument("--debounce", type=float, default=50, metavar="MS",
-                        help="wait this long after a change before checking (default 50)")
-    mcp = sub.add_parser("mcp", help="run the Model Context Protocol server on stdio (needs cfnfix[mcp])")
-    mcp.add_argument("--root", metavar="DIR", help="the working folder: paths are read from it and written "
-                     "only inside it (default: the current folder)")
-
-    rules = sub.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-    rule = sub.add_parser("rule", help="show one rule's documentation")
-    rule.add_argument("rule", metavar="CODE|NAME")
+    for name, (help_text, arguments) in _COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        if command is None or command == name:
+            arguments(p)
     return parser
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command the arguments name, when it is their first (as the top level takes only
+    ``--version`` and ``--help``); None otherwise, for which every command's arguments are added."""
+    return argv[0] if argv and argv[0] in _COMMANDS else None
+
+
+def _selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="template files or folders; - reads stdin")
+    p.add_argument("--stdin-filename", metavar="NAME",
+                   help="the name of the template read from stdin (its format and configuration)")
+    p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run (or ALL)")
+    p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+    p.add_argument("--extend-select", metavar="CODES", help="codes or prefixes to run on top of the selection")
+    p.add_argument("--extend-ignore", metavar="CODES", help="codes or prefixes to skip on top of `ignore`")
+    p.add_argument("--config", metavar="FILE", help="use this configuration file only")
+    p.add_argument("--jobs", "-j", type=int, default=0,
+                   help="processes (default: chosen from the work, at most one per core)")
+    p.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                   help="in folders, also read what .gitignore ignores")
+    p.add_argument("--follow-links-outside", action="store_true",
+                   help="in folders, also follow links to files outside the folder")
+    p.add_argument("--only-templates", action="store_true",
+                   help="skip named files that are not templates, as in folders (for pre-commit)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain (errors still 2)")
+    p.add_argument("--fail-on", choices=SEVERITIES, default="low", metavar="SEVERITY",
+                   help="exit 1 only for findings of this severity or higher: critical, high, medium, low "
+                        "(default)")
+    p.add_argument("--show-fixes", action="store_true",
+                   help="show each fix: its title, safety and why, and its impact when known")
+    loudness = p.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
+    loudness.add_argument("--verbose", "-v", action="store_true",
+                          help="also say, on stderr, which settings and rules each file ran with")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the text output (auto: on a terminal, unless NO_COLOR is set)")
+    p.add_argument("--cfn-lint", action="store_true", default=None,
+                   help="also run cfn-lint (the cfn-lint extra) and fix what it finds")
+
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
+    _selection(p)
+    p.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout (- is stdout)")
+    p.add_argument("--statistics", action="store_true", help="count the findings by rule instead of listing them")
+    p.add_argument("--report-unused-suppressions", action="store_true")
+
+
+def _apply_arguments(p: argparse.ArgumentParser) -> None:
+    _selection(p)
+    p.add_argument("--diff", action="store_true", help="print unified diffs, write nothing")
+    p.add_argument("--patch", action="store_true", help="print the RFC 6902 patches, write nothing")
+    p.add_argument("--unsafe-fixes", action="store_true", default=None, help="apply unsafe fixes too")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="the summary as text or as JSON (files changed, fixes applied, remaining)")
+
+
+def _outputs_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("stack", nargs="?", metavar="STACK")
+    p.add_argument("--region")
+    p.add_argument("--profile")
+    p.add_argument("--endpoint-url")
+    p.add_argument("--from", dest="source", metavar="FILE", help="a saved describe-stacks answer")
+    p.add_argument("--timeout", type=float, default=1800, help="seconds to wait while in progress")
+    p.add_argument("-o", "--output", default="cfn-outputs/flat-outputs.json", metavar="FILE")
+
+
+def _tests_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("template", metavar="TEMPLATE")
+    p.add_argument("--tests", metavar="DIR", help="folder (or file) of tests (default: the tests folder found "
+                   "beside the template or above it, up to the repository's root)")
+    p.add_argument("--write", metavar="FILE", help="generate a pytest module that checks every resource")
+
+
+def _config_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--config", metavar="FILE", help="use this configuration file only")
+
+
+def _server_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--debounce", type=float, default=50, metavar="MS",
+                   help="wait this long after a change before checking (default 50)")
+
+
+def _mcp_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--root", metavar="DIR", help="the working folder: paths are read from it and written "
+                   "only inside it (default: the current folder)")
+
+
+def _rules_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _rule_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("rule", metavar="CODE|NAME")
+
+
+_COMMANDS = {
+    "check": ("report findings", _check_arguments),
+    "apply": ("fix templates in place", _apply_arguments),
+    "outputs": ("write a deployed stack's Outputs as flat JSON", _outputs_arguments),
+    "tests": ("compare a template with its tests", _tests_arguments),
+    "config": ("print the settings that apply to a path", _config_arguments),
+    "server": ("run the language server on stdio (needs cfnfix[server])", _server_arguments),
+    "mcp": ("run the Model Context Protocol server on stdio (needs cfnfix[mcp])", _mcp_arguments),
+    "rules": ("list the rules", _rules_arguments),
+    "rule": ("show one rule's documentation", _rule_arguments),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from .errors import CfnfixError
 
-    parser = _parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = _parser(_command(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -9,7 +9,7 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 try:
     import fcntl
@@ -26,8 +26,7 @@ def read_bytes(path: str) -> bytes:
     return _read(path)[1]
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A file as it was read: its identity and a digest of its content, compared again right
     before the rename so that an edit made meanwhile (another cfnfix, an editor) is never lost."""
 

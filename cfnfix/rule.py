@@ -115,7 +115,7 @@ class Finding:
     column: int | None = None
     end_line: int | None = None
     end_column: int | None = None
-    # what detect hands fix: a frozen dataclass of the rule's own (not reported)
+    # what detect hands fix: an immutable record of the rule's own (not reported)
     payload: Any = field(default=None, compare=False, repr=False)
 
     def with_fix(self, fix: Fix | None) -> "Finding":
@@ -259,7 +259,8 @@ class Rule:
 
     def finding(self, message: str, pointer: str | Iterable[str], resource: str | None = None,
                 payload: Any = None) -> Finding:
-        """A finding of this rule; ``payload`` is what ``fix`` needs, a frozen dataclass of the rule's."""
+        """A finding of this rule; ``payload`` is what ``fix`` needs, an immutable record of the
+        rule's (a NamedTuple or a frozen dataclass)."""
         if not isinstance(pointer, str):
             pointer = jp.join(pointer)
         return Finding(self.code, self.name, self.severity, message, pointer, resource, payload=payload)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
+
+from .values import data_file
 
 
-@dataclass(frozen=True)
-class ResourceSchema:
+class ResourceSchema(NamedTuple):
     """What the CloudFormation resource provider schema of one type says, as cfnfix uses it.
 
     ``create_only``: properties whose change replaces the resource (``/``-separated paths below
@@ -51,10 +50,10 @@ def _shard(type_name: str) -> str:
 @lru_cache(maxsize=None)
 def _load(shard: str) -> dict[str, Any]:
     # one file per service, read the first time a template has one of its types
-    path = resources.files("cfnfix.data").joinpath("schemas", shard)
-    if not path.is_file():
+    try:
+        return json.loads(data_file(f"schemas/{shard}"))
+    except OSError:  # a service the schemas do not have (or a name that is no file's)
         return {}
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
@@ -73,4 +72,4 @@ def schema(type_name: str) -> ResourceSchema | None:
 @lru_cache(maxsize=1)
 def source() -> dict[str, Any]:
     """Where the table comes from: cfn-lint's version and the region of the schemas."""
-    return json.loads(resources.files("cfnfix.data").joinpath("schemas", "source.json").read_text(encoding="utf-8"))
+    return json.loads(data_file("schemas/source.json"))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import pointer as jp
 from .rule import Finding
 from .model.template import Template
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     code: str
     resource: str | None  # None: the whole template
     pointer: str          # of the entry, for reporting it unused
@@ -20,8 +18,7 @@ class Suppression:
         return finding.code.startswith(self.code) and self.resource in (None, finding.resource)
 
 
-@dataclass(frozen=True)
-class BadSuppression:
+class BadSuppression(NamedTuple):
     """A suppression entry that cannot be read: where it is, and what is wrong."""
 
     pointer: str

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import pkgutil
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 WILDCARD = "\x00"  # stands for a part only known at deploy time (a Ref, a GetAtt, ...)
@@ -38,4 +38,14 @@ def flatten(value: Any) -> str | None:
 @lru_cache(maxsize=None)
 def aws_data(name: str) -> Any:
     """An AWS fact table shipped in ``cfnfix/data`` (service-linked roles, output types, ...)."""
-    return json.loads(resources.files("cfnfix.data").joinpath(name).read_text(encoding="utf-8"))
+    return json.loads(data_file(name))
+
+
+def data_file(name: str) -> bytes:
+    """A file of ``cfnfix/data`` by its ``/``-separated name; OSError when there is none. Read by
+    the package's loader (from a folder or a zip alike), not through importlib.resources, whose
+    imports (tempfile, shutil, zipfile) took a check of a small template longer than its data."""
+    data = pkgutil.get_data("cfnfix.data", name)
+    if data is None:  # a loader that cannot read files
+        raise FileNotFoundError(name)
+    return data

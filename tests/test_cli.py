@@ -217,3 +217,17 @@ def test_try_it_command_of_the_readme_exits_0_and_shows_the_diff():
     result = cfnfix(*command.split()[1:], cwd=ROOT)
     assert result.returncode == 0 and result.stdout.startswith("--- a/examples/payment-processing/template.yaml\n")
     assert cfnfix(*command.replace(" --exit-zero", "").split()[1:], cwd=ROOT).returncode == 1
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "t.yaml", "--select", "CFX1", "-q", "--format", "json"], ["apply", "--diff", "--unsafe-fixes", "t.yaml"],
+    ["outputs", "Stack", "--region", "eu-west-1"], ["tests", "t.yaml", "--write", "x.py"], ["config", "t.yaml"],
+    ["server", "--debounce", "10"], ["mcp", "--root", "d"], ["rules", "--format", "json"], ["rule", "CFX101"],
+])
+def test_the_parser_made_for_the_named_command_reads_it_as_the_whole_parser_does(argv):
+    from cfnfix import cli
+
+    assert cli._command(argv) == argv[0]
+    assert cli._parser(argv[0]).parse_args(argv) == cli._parser().parse_args(argv)
+    assert cli._parser(argv[0])._subparsers._group_actions[0].choices[argv[0]].format_help() == \
+        cli._parser()._subparsers._group_actions[0].choices[argv[0]].format_help()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from .template import PSEUDO_PARAMETERS, Resource, Template
 
@@ -19,8 +18,7 @@ _SAM_ELSEWHERE = {"AWS::Serverless::Function": frozenset({"Events", "DeploymentP
                   "AWS::Serverless::StateMachine": frozenset({"Events"})}
 
 
-@dataclass(frozen=True, slots=True)
-class Dependency:
+class Dependency(NamedTuple):
     """``source`` must be created after ``target``: a Ref, GetAtt, Sub variable or DependsOn entry.
 
     ``path`` is where in the source resource the reference is, from the resource's own entry
@@ -177,8 +175,7 @@ def _walked(resource: Resource) -> Iterator[tuple[tuple[str, ...], Any]]:
         yield (key,), value
 
 
-@dataclass(frozen=True, slots=True)
-class Contents:
+class Contents(NamedTuple):
     """What one walk of a resource finds: the names its Refs, GetAtts and Sub variables read
     where the graph reads them (``targets``; pseudo parameters and DependsOn left out), and every
     string in it, joined by NUL (``text``: one search tells whether any string holds a text)."""

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from itertools import accumulate
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, NamedTuple, Protocol
 
 from .. import pointer as jp
 
@@ -149,8 +148,7 @@ class Node:
         return index.get(name, -1)
 
 
-@dataclass(frozen=True, slots=True)
-class Key:
+class Key(NamedTuple):
     name: str
     start: int
     end: int
@@ -169,8 +167,7 @@ def key_tag(key: str) -> str:
     return "!" + key if key in ("Ref", "Condition") else "!" + key[4:]
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A node's place: the value span, and the key span when the node is a mapping value."""
 
     node: Node

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import pointer as jp
 from ..model.graph import Dependency, DependencyGraph, has_cycle, located_references
@@ -32,8 +31,7 @@ ICMP = (1, "1", "icmp", 58, "58", "icmpv6")
 KNOWN_TRANSFORMS = frozenset({"AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"})
 
 
-@dataclass(frozen=True)
-class Cut:
+class Cut(NamedTuple):
     """One thing the fix moves or removes: an inline rule or policy (list ``field``, ``index``), or a
     ``DependsOn`` entry (``index`` None: the single string)."""
 
@@ -42,8 +40,7 @@ class Cut:
     index: int | None
 
 
-@dataclass(frozen=True)
-class CyclePayload:
+class CyclePayload(NamedTuple):
     members: tuple[str, ...]
     path: tuple[str, ...]
     cuts: tuple[Cut, ...]          # empty: nothing this rule moves breaks the cycle

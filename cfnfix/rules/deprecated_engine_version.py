@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..kit import Plan, Safety, intrinsic, replace_op, test_op, type_pin
 from ..rule import Finding, Fix, Rule
@@ -15,8 +14,7 @@ from ..values import aws_data
 ONE_NUMBER_MAJORS = ("postgres", "aurora-postgresql")
 
 
-@dataclass(frozen=True)
-class EnginePayload:
+class EnginePayload(NamedTuple):
     path: tuple[str, ...]        # the value to change: EngineVersion, or a parameter's Default
     old: Any
     new: str | None              # the newest supported version of the same major

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from .. import pointer as jp
 from ..kit import Plan, Safety, remove_op, replace_op, test_op
@@ -26,8 +26,7 @@ class Options:
     as_of: date | None = option(None, description="the date to judge by (default today, UTC)")
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     """One place a deprecated runtime is written: replaced by ``new``, or removed when ``new`` is
     None (a list that already holds the successor)."""
 
@@ -37,8 +36,7 @@ class Site:
     keep: str | None  # for a removed entry: the successor the list holds already
 
 
-@dataclass(frozen=True)
-class RuntimePayload:
+class RuntimePayload(NamedTuple):
     sites: tuple[Site, ...]
     same_family: bool  # False: a successor of another family (go1.x), named but not written
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from .. import kit
 from .. import pointer as jp
@@ -60,8 +60,7 @@ def placeholder(value: str) -> bool:
     return not AMI_ID.match(value) or len(set(digits)) == 1 or any(run.startswith(digits) for run in COUNTING)
 
 
-@dataclass(frozen=True)
-class Stated:
+class Stated(NamedTuple):
     """What a template says of an image family: a published one (``key``), or ``label`` alone."""
 
     key: str | None
@@ -120,8 +119,7 @@ class Options:
                                            "does not name a family for becomes")
 
 
-@dataclass(frozen=True)
-class ImageSite:
+class ImageSite(NamedTuple):
     """One value an image property reads: a literal, a Ref to a parameter, or a FindInMap."""
 
     resource: str
@@ -130,8 +128,7 @@ class ImageSite:
     arch: str
 
 
-@dataclass(frozen=True)
-class AmiPayload:
+class AmiPayload(NamedTuple):
     kind: str                          # "literal", "parameter" or "mapping"
     ami: str                           # the id (the first one, for a mapping)
     sites: tuple[ImageSite, ...]       # what becomes a Ref (for a parameter: what Refs it)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from .. import kit
 from .. import pointer as jp
@@ -55,8 +54,7 @@ def list_zones(value: Any) -> tuple[str, ...] | None:
     return items if all(zone_of(item) for item in items) else None
 
 
-@dataclass(frozen=True)
-class ZoneSite:
+class ZoneSite(NamedTuple):
     """One literal zone at ``path``, and the ``Fn::GetAZs`` index it becomes."""
 
     path: tuple[str, ...]
@@ -64,16 +62,14 @@ class ZoneSite:
     index: int
 
 
-@dataclass(frozen=True)
-class ZonePayload:
+class ZonePayload(NamedTuple):
     sites: tuple[ZoneSite, ...]
     # a parameter whose default is the zone: removed, and these Refs to it replaced by the zone's Select
     parameter: str | None = None
     refs: tuple[tuple[str, ...], ...] = ()
 
 
-@dataclass(frozen=True)
-class Rewrite:
+class Rewrite(NamedTuple):
     """The value at ``path`` (``old``, pinned) becomes ``new``: a zone's Select, or a list of them."""
 
     path: tuple[str, ...]
@@ -81,8 +77,7 @@ class Rewrite:
     new: Any
 
 
-@dataclass(frozen=True)
-class SourcePayload:
+class SourcePayload(NamedTuple):
     """A parameter or a mapping whose zones the template reads: each read rewritten, then the
     source removed (``removes``, their values pinned by ``pins``; ``whole`` when the entry goes
     entirely); ``blocked`` says why a read cannot be rewritten, and the fix is then display-only
@@ -97,8 +92,7 @@ class SourcePayload:
     blocked: str | None = None
 
 
-@dataclass(frozen=True)
-class GroupPayload:
+class GroupPayload(NamedTuple):
     """Sources whose fixes together empty ``section``: one fix for all, which removes the section."""
 
     section: str
@@ -197,8 +191,7 @@ def _literal_index(value: Any) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Read:
+class _Read(NamedTuple):
     """One ``Fn::FindInMap``: where it is, the value it stands for (``unit``: itself, or the
     ``Fn::Select`` that picks item ``index`` of the list it reads), and the entries it may read."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from .. import kit
 from ..kit import Plan, Safety
@@ -53,8 +53,7 @@ _EDGE_SERVICES = frozenset({"acm", "wafv2", "waf"})
 _EDGE_REGION = "us-east-1"
 
 
-@dataclass(frozen=True)
-class _Edit:
+class _Edit(NamedTuple):
     start: int
     end: int
     text: str
@@ -194,8 +193,7 @@ class HardcodedPartitionRegionAccount(Rule):
                    "Deployed in the partition and region the literal names, the value is unchanged.", ops)
 
 
-@dataclass(frozen=True)
-class _Payload:
+class _Payload(NamedTuple):
     old: str
     new: Any
     accounts: tuple[str, ...]      # rewritten to ${AWS::AccountId}

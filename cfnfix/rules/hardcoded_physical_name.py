@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .. import kit
 from ..kit import Plan, Safety
@@ -40,15 +40,13 @@ class Options:
     strategy: Literal["suffix", "remove"] = "suffix"
 
 
-@dataclass(frozen=True)
-class _Limits:
+class _Limits(NamedTuple):
     max_length: int | None
     pattern: str | None
     lowercase: bool
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     resource: str
     property: str
     value: Any

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .. import kit
 from .. import pointer as jp
@@ -133,8 +133,7 @@ class HardcodedServiceLinkedRole(Rule):
             pin, *ops, kit.replace_op(finding.pointer, {"Fn::GetAtt": [name, "Arn"]})))
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     namespace: str | None
     arn: Any
     branch: bool  # in a branch of an Fn::If

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .. import kit
 from .. import pointer as jp
@@ -234,16 +234,14 @@ def _health_check(template: Template, alb: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     check: str | None               # the health check on the load balancer
     failover: tuple["_Record", ...]  # its failover records
     plain: tuple["_Record", ...]     # its plain records, which become failover records
     domain_parameter: str           # the parameter a new record takes its name from
 
 
-@dataclass(frozen=True)
-class _Record:
+class _Record(NamedTuple):
     """A record set that points at the load balancer: a RecordSet, or one entry of a RecordSetGroup."""
 
     resource: str

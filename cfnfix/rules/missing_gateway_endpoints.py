@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
-
 from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
 
 from .. import kit
 from .. import pointer as jp
@@ -144,8 +143,7 @@ def _nat_route_tables(template: Template) -> dict[str, list[str]]:
     return by_vpc
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     service: str                # s3 or dynamodb
     tables: tuple[str, ...]     # the VPC's NAT route tables
     endpoint: str | None        # its gateway endpoint for the service, if any

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import kit
 from .. import pointer as jp
@@ -305,8 +305,7 @@ class MissingStandbyRegion(Rule):
                    "nothing deployed in this region changes.", tuple(ops), reads=("/Parameters",))
 
 
-@dataclass(frozen=True)
-class _Standby:
+class _Standby(NamedTuple):
     names: dict[str, str]                  # DR parameter wanted -> the name it has
     ops: tuple[dict[str, Any], ...]        # the parameters the template lacks
     passed: tuple[tuple[str, Any], ...]    # (ParameterKey, ParameterValue) of the standby StackSet
@@ -314,8 +313,7 @@ class _Standby:
     required: tuple[str, ...]              # new twins without defaults
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     incomplete: bool  # a StackSet is there but deploys no stack instance
     stack_set: str | None = None  # a standby StackSet that misses parameters or capabilities
     stack_set: str = ""  # a standby StackSet that misses parameters or capabilities

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import kit
 from .. import pointer as jp
@@ -150,8 +150,7 @@ def _next_output(template: Template, resource: Resource) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     key: str                 # of the new output
     asked: bool              # the tests read this key
     entry: tuple[Any, ...]   # (key suffix, attribute or None for Ref, description) of the type

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import pointer as jp
 from ..kit import Plan, Safety, add_op, intrinsic, test_op
@@ -18,8 +17,7 @@ EXEMPT_TYPES = ("AWS::Lambda::Version", "AWS::Lambda::LayerVersion")
 REPLACE_VALUE = {"RetainExceptOnCreate": "Retain"}
 
 
-@dataclass(frozen=True)
-class PolicyPayload:
+class PolicyPayload(NamedTuple):
     present: str   # the attribute the resource has
     missing: str   # the one to add
     value: Any

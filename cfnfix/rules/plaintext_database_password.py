@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import pointer as jp
 from ..kit import Plan, Safety, add_op, condition_of, intrinsic, remove_op, replace_op, test_op, type_pin, walk
@@ -17,15 +16,13 @@ PLAIN_SSM = "{{resolve:ssm:"
 INTERFACE = "AWS::CloudFormation::Interface"
 
 
-@dataclass(frozen=True)
-class PasswordSite:
+class PasswordSite(NamedTuple):
     resource: str
     path: tuple[str, ...]      # of the password value, from the template root
     value: Any
 
 
-@dataclass(frozen=True)
-class PasswordPayload:
+class PasswordPayload(NamedTuple):
     sites: tuple[PasswordSite, ...]
     parameter: str | None      # the parameter every site takes the password from, if any
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..kit import Plan, Safety, replace_op, test_op, type_pin
 from ..rule import Finding, Fix, Rule
@@ -12,8 +12,7 @@ RETAINING = ("Retain", "RetainExceptOnCreate")
 ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy")
 
 
-@dataclass(frozen=True)
-class RetainPayload:
+class RetainPayload(NamedTuple):
     attributes: tuple[tuple[str, str], ...]   # (attribute, its retaining value)
 
 

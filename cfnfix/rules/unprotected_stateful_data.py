@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import pointer as jp
 from ..kit import Plan, Safety, add_op, type_pin
@@ -13,8 +13,7 @@ from ..values import aws_data
 ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy")
 
 
-@dataclass(frozen=True)
-class ProtectionPayload:
+class ProtectionPayload(NamedTuple):
     policy: str   # Snapshot or Retain
 
 
