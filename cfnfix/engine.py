@@ -117,10 +117,42 @@ def detect(doc: Document, settings: Settings = DEFAULT, rules: list[Rule] | None
 
 
 def _detect(doc: Document, settings: Settings, rules: list[Rule] | None, positions: bool,
-            one_pass: bool) -> tuple[list[Finding], int, list[frozenset[int]]]:
+            one_pass: bool, last: list[Any] | None = None, held: dict[tuple[str, str], str] | None = None
+            ) -> tuple[list[Finding], int, list[frozenset[int]]]:
     """Findings with their fixes, the suppressed count, and per finding the earlier findings whose
     fixes its own fix relies on. ``one_pass``: the fixes are built for one pass of ``apply``, with
-    one ``Plan`` for them all (else each has its own, as for a report)."""
+    one ``Plan`` for them all (else each has its own, as for a report). ``last`` keeps what the
+    rules found in the last document detected, for the same settings and rules: apply's last
+    pass and its report read the same document, and only their fixes differ. ``held``: findings
+    whose fix is held back get none (a report's fixes are independent; a pass's share a plan)."""
+    if last and last[0] is doc:
+        template, found, suppressed = last[1:]
+    else:
+        template, found, suppressed = _found(doc, settings, rules)
+        if last is not None:
+            last[:] = [doc, template, found, suppressed]
+    shared = Plan(template) if one_pass else None
+    findings: list[Finding] = []
+    needs: list[frozenset[int]] = []
+    for number, (finding, rule) in enumerate(found):
+        plan = shared or Plan(template)
+        plan.begin(number)
+        if rule is None or (held and not one_pass and _key(finding) in held):
+            fix = None
+        else:
+            fix = _with_impact(rule.fix(finding, template, plan), template)
+        needs.append(plan.end(keep=_allowed(fix, settings)))
+        findings.append(finding.with_fix(fix))
+    if positions and findings:
+        # reported in file order, as a reader goes through the file
+        findings = sorted(_placed(doc, findings), key=lambda f: (f.line or 0, f.column or 0, f.code, f.pointer))
+    return findings, suppressed, needs
+
+
+def _found(doc: Document, settings: Settings, rules: list[Rule] | None
+           ) -> tuple[Template, list[tuple[Finding, Rule | None]], int]:
+    """The template, what the rules (and cfn-lint) find in it with the rule to fix each, in the
+    order fixes are built and chosen in, and how many were suppressed."""
     template = Template.from_data(doc.data)
     suppressions = read_suppressions(template)
     if isinstance(suppressions, BadSuppression):
@@ -161,19 +193,7 @@ def _detect(doc: Document, settings: Settings, rules: list[Rule] | None, positio
     key_positions: dict[int, dict[str, int]] = {}
     found.sort(key=lambda item: (item[0].code, jp.document_order(doc.data, jp.split(item[0].pointer), key_positions),
                                  item[0].pointer))
-    shared = Plan(template) if one_pass else None
-    findings: list[Finding] = []
-    needs: list[frozenset[int]] = []
-    for number, (finding, rule) in enumerate(found):
-        plan = shared or Plan(template)
-        plan.begin(number)
-        fix = _with_impact(rule.fix(finding, template, plan), template) if rule is not None else None
-        needs.append(plan.end(keep=_allowed(fix, settings)))
-        findings.append(finding.with_fix(fix))
-    if positions and findings:
-        # reported in file order, as a reader goes through the file
-        findings = sorted(_placed(doc, findings), key=lambda f: (f.line or 0, f.column or 0, f.code, f.pointer))
-    return findings, suppressed, needs
+    return template, found, suppressed
 
 
 def _with_impact(fix: Fix | None, template: Template) -> Fix | None:
@@ -298,8 +318,9 @@ def _fix_passes(doc: Document, settings: Settings, path: str | None,
     original = doc
     rules = settings.rule_instances()
     rejected: list[Any] = []
+    last: list[Any] = []
     try:
-        doc, applied, patch, log, passes = _passes(original, settings, rules, frozenset(), held)
+        doc, applied, patch, log, passes = _passes(original, settings, rules, frozenset(), held, last)
         if settings.cfn_lint and applied:
             from .lint.verify import rejections
 
@@ -309,12 +330,13 @@ def _fix_passes(doc: Document, settings: Settings, path: str | None,
                     break
                 rejected += refused
                 doc, applied, patch, log, passes = _passes(original, settings, rules,
-                                                   frozenset(_identity(r.finding) for r in rejected), held)
+                                                   frozenset(_identity(r.finding) for r in rejected), held, last)
                 if not applied:
                     break
             else:
                 raise CfnfixError(Problem(f"cfn-lint refused the fixes again after {MAX_PASSES} tries"))
-        remaining, suppressed = detect(doc, settings, rules)
+        remaining, suppressed, _ = _detect(doc, settings, rules, positions=True, one_pass=False, last=last,
+                                           held=held)
         rejected = [replace(r, finding=_positioned(original, r.finding)) for r in rejected]
         if rejected:
             # a refused fix is not offered again: its finding stays, without a fix
@@ -350,7 +372,8 @@ def _identity(finding: Finding) -> tuple[str, str, str]:
 
 
 def _passes(original: Document, settings: Settings, rules: list[Rule], refused: frozenset,
-            held: dict[tuple[str, str], str]) -> tuple[Document, list[Finding], list[dict[str, Any]], Any, int]:
+            held: dict[tuple[str, str], str], last: list[Any] | None = None
+            ) -> tuple[Document, list[Finding], list[dict[str, Any]], Any, int]:
     """The fixed document, the fixes applied, their patch, the edit log, and how many passes wrote."""
     from .write.style import style_of
     from .write.writer import EditLog
@@ -361,7 +384,7 @@ def _passes(original: Document, settings: Settings, rules: list[Rule], refused: 
     patch: list[dict[str, Any]] = []
     passes = 0
     for _ in range(MAX_PASSES):
-        findings, suppressed, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
+        findings, suppressed, needs = _detect(doc, settings, rules, positions=False, one_pass=True, last=last)
         findings = [_without_held_fix(f, held) for f in findings]
         # a cfn-lint finding back after its fix is not fixed again: cfn-lint's check rejects that fix
         again = frozenset(_identity(f) for f in applied if _from_cfn_lint(f))
@@ -379,7 +402,7 @@ def _passes(original: Document, settings: Settings, rules: list[Rule], refused: 
         applied.extend(chosen)
         patch.extend(dict(op) for finding in chosen for op in finding.fix.patch)  # type: ignore[union-attr]
     else:
-        findings, _, needs = _detect(doc, settings, rules, positions=False, one_pass=True)
+        findings, _, needs = _detect(doc, settings, rules, positions=False, one_pass=True, last=last)
         findings = [_without_held_fix(f, held) for f in findings]
         pending = sorted({f.code for f in _select(findings, settings, needs, refused)})
         if pending:

@@ -93,6 +93,18 @@ def test_yaml_merge_keys_are_left_out_and_mark_the_mapping_shared():
     assert smap.span("/Resources/T/Condition") == (6, 16, 6, 17)
 
 
+@pytest.mark.parametrize("text, fmt", [
+    (YAML, "yaml"), (TRICKY_JSON, "json"),
+    ("Base: &base\n  Type: AWS::SNS::Topic\nResources:\n  T:\n    <<: *base\n    Condition: C\n"
+     "  U: {Type: X, Properties: {L: [!Ref A, !GetAtt B.Arn, [1, {k: v}]]}}\n  V: !If [C, *base, !Ref AWS::NoValue]\n",
+     "yaml"),
+])
+def test_nodes_meets_the_nodes_of_walk_in_its_order(text, fmt):
+    smap = parse_text(text, fmt).sourcemap
+    walked = [node for _, node in smap.walk()]
+    assert [id(n) for n in smap.nodes()] == [id(n) for n in walked] and len(walked) > 5
+
+
 def test_line_col_counts_lines_and_code_points():
     smap = parse_text("a: 1\r\nb: 'é'\nc: x", "yaml").sourcemap
     assert [smap.line_col(i) for i in (0, 5, 6, 10, 13, 16)] == [(1, 1), (1, 6), (2, 1), (2, 5), (3, 1), (3, 4)]

@@ -107,3 +107,30 @@ def test_generated_templates_are_fixed_in_at_most_three_passes(tmp_path, renderi
         assert again.text == result.text
         if size < 500:
             assert not [f for f in result.remaining if f.fix is not None and f.fix.safety != "display-only"]
+
+
+def test_apply_runs_the_rules_once_per_document_and_reports_what_a_check_of_the_fixed_text_finds(monkeypatch):
+    from cfnfix import engine
+
+    from .helpers import HARDCODED_ROLE
+
+    read: list[str] = []
+    real = engine._found
+
+    def counted(doc, *args):
+        read.append(doc.text)
+        return real(doc, *args)
+
+    monkeypatch.setattr(engine, "_found", counted)
+    # CFX101's fix is safe; CFX201's unsafe one stays a finding, with its fix, in the report
+    alb = ("  LoadBalancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n"
+           "      Scheme: internet-facing\n      Subnets: [subnet-1, subnet-2]\n")
+    settings = Settings(select=("CFX101", "CFX201"))
+    fixed = cfnfix.fix_text(HARDCODED_ROLE + alb, "yaml", settings=settings)
+    assert [f.code for f in fixed.applied] == ["CFX101"] and fixed.passes == 1
+    # the original, then the fixed text once: for the pass that finds nothing more and for the report
+    assert read == [HARDCODED_ROLE + alb, fixed.text]
+    monkeypatch.setattr(engine, "_found", real)
+    checked = cfnfix.check_text(fixed.text, "yaml", settings)
+    assert fixed.remaining == checked.findings
+    assert [f.code for f in fixed.remaining] == ["CFX201"] and fixed.remaining[0].fix is not None

@@ -240,6 +240,18 @@ class SourceMap:
             return None
         return (*self.line_col(node.start), *self.line_col(node.end))
 
+    def nodes(self) -> Iterator[Node]:
+        """Every node in the order of ``walk``, without its path (which costs a tuple per node)."""
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            yield node
+            kind = node.kind
+            if kind == MAP or kind == SEQ:
+                stack.extend(reversed(node.children))
+            elif kind == TAG:
+                stack.append(node.children[0])
+
     def walk(self) -> Iterator[tuple[tuple[str, ...], Node]]:
         """Every (path, node) pair, depth first; a TAG node and its child both appear."""
         stack: list[tuple[tuple[str, ...], Node]] = [((), self.root)]

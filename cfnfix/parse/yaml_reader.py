@@ -405,12 +405,15 @@ class _TreeBuilder:
         self.merges = merges
 
     def node(self, ynode: Any, shared: bool) -> Node:
-        shared = shared or id(ynode) in self.shared
+        if not shared and self.shared:
+            shared = id(ynode) in self.shared
         start = ynode.start_mark.index
         tag = ynode.tag if ynode.tag[0] == "!" else None
         cls = ynode.__class__
         if cls is ScalarNode:
-            inner = Node(SCALAR, start, self._scalar_end(ynode), style=ynode.style or "", shared=shared)
+            style = ynode.style
+            end = self._scalar_end(ynode) if style == "|" or style == ">" else ynode.end_mark.index
+            inner = Node(SCALAR, start, end, style=style or "", shared=shared)
         elif cls is SequenceNode:
             inner = Node(SEQ, start, self._end(ynode), flow=bool(ynode.flow_style), shared=shared,
                          entries=_Items(self, ynode.value))
@@ -421,8 +424,9 @@ class _TreeBuilder:
                 pairs = [pair for pair in pairs if pair[0].tag != MERGE]
             inner = Node(MAP, start, self._end(ynode), flow=bool(ynode.flow_style), shared=shared or has_merge,
                          entries=_Pairs(self, pairs))
-        # an empty value (`!GetAZs` alone) starts where it ends, not on the next line
-        inner.start = min(self._skip_properties(start), max(inner.end, start))
+        if start < len(self.text) and self.text[start] in "!&":
+            # an empty value (`!GetAZs` alone) starts where it ends, not on the next line
+            inner.start = min(self._skip_properties(start), max(inner.end, start))
         if tag is None:
             return inner
         wrapper = Node(TAG, start, inner.end, tag=tag, shared=shared)

@@ -103,7 +103,7 @@ def _measure_yaml(doc: "Document") -> Style:
     smap = doc.sourcemap
     indents: Counter[int] = Counter()
     seq_indents: Counter[int] = Counter()
-    for seen, (_, node) in enumerate(smap.walk()):
+    for seen, node in enumerate(smap.nodes()):
         if seen > SAMPLE:
             break
         if node.kind != MAP or node.flow:
