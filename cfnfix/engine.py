@@ -525,7 +525,9 @@ def _crossing(original: Document, doc: Document, chosen: list[Finding]) -> tuple
         count = most if after is None else len(_section(after, section))
         before_count = len(_section(original.data, section))
         if count > limit and count > before_count:
-            return _holding(chosen, section, count - max(limit, before_count), limit)
+            keys, why = _holding(chosen, section, count - max(limit, before_count), limit)
+            if keys:  # none when no chosen fix adds to it (a whole section replaced): _over_limit decides
+                return keys, why
     return None
 
 
